@@ -1,0 +1,7 @@
+import { EXIT, type CliIO } from '../io';
+
+// Placeholder while the command is being built; replaced by its real implementation.
+export async function evidenceCommand(_args: string[], io: CliIO): Promise<number> {
+  io.stderr.write('rootkey evidence: not implemented yet\n');
+  return EXIT.runtimeError;
+}

@@ -1,0 +1,7 @@
+import { EXIT, type CliIO } from '../io';
+
+// Placeholder while the command is being built; replaced by its real implementation.
+export async function sandboxCommand(_args: string[], io: CliIO): Promise<number> {
+  io.stderr.write('rootkey sandbox: not implemented yet\n');
+  return EXIT.runtimeError;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../../core/errors';
+
+const accountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date');
+
+const simKeySchema = z.strictObject({
+  id: z.string().regex(/^AKIA[0-9A-Z]{12,124}$/, 'a root access key id starts with AKIA'),
+  status: z.enum(['Active', 'Inactive']).default('Active'),
+  createdAt: isoDate,
+  lastUsed: z
+    .strictObject({ date: isoDate.optional(), service: z.string().optional(), region: z.string().optional() })
+    .optional(),
+});
+
+const simAccountSchema = z.strictObject({
+  id: accountId,
+  name: z.string().min(1).max(50),
+  email: z.string().optional(),
+  management: z.boolean().default(false),
+  rootKeys: z.array(simKeySchema).max(2, 'AWS allows at most two access keys per user').default([]),
+  /** Whether the read-only role exists in this account (the path for the management/standalone account). */
+  readRole: z.boolean().default(true),
+  /** Whether someone knows the root password (decides the runbook variant). */
+  rootPasswordKnown: z.boolean().default(true),
+  /** What the demo expects this account's case to end as. */
+  expect: z.enum(['compliant', 'remediated', 'risk-accepted', 'rejected', 'expired', 'failed']).optional(),
+  /** How the sandbox approver decides this account in `rootkey demo`. */
+  demoDecision: z.enum(['delete', 'runbook', 'accept-risk', 'reject']).optional(),
+});
+
+const faultSchema = z.strictObject({
+  /** Share of IAM/STS calls answered with a throttling error (0..1). */
+  throttleRate: z.number().min(0).max(1).default(0),
+  /** Share of calls answered with a 5xx. */
+  serverErrorRate: z.number().min(0).max(1).default(0),
+  /** Latency added to each call, milliseconds. */
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** After a deletion, reads still show the key for this long (eventual consistency). */
+  visibilityDelayMs: z.number().int().min(0).max(3_600_000).default(0),
+  /** Seed of the fault generator, so that runs repeat. */
+  seed: z.number().int().default(1),
+});
+
+export const scenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Standalone: a single account with no organization. */
+  standalone: z.boolean().default(false),
+  features: z
+    .strictObject({ rootCredentialsManagement: z.boolean(), rootSessions: z.boolean() })
+    .default({ rootCredentialsManagement: true, rootSessions: true }),
+  accounts: z.array(simAccountSchema).min(1, 'a scenario needs at least one account'),
+  faults: faultSchema.default({ throttleRate: 0, serverErrorRate: 0, latencyMs: 0, visibilityDelayMs: 0, seed: 1 }),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type SimAccountSpec = Scenario['accounts'][number];
+export type SimKeySpec = SimAccountSpec['rootKeys'][number];
+export type SimFaults = Scenario['faults'];
+
+/** Parses a scenario (already JSON-decoded). Throws InvalidInputError naming every problem. */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new InvalidInputError(`Invalid ${source}: ${issues.join('; ')}`, issues);
+  }
+  const scenario = result.data;
+  const ids = new Set<string>();
+  for (const a of scenario.accounts) {
+    if (ids.has(a.id)) throw new InvalidInputError(`Invalid ${source}: account ${a.id} appears twice`);
+    ids.add(a.id);
+  }
+  const managers = scenario.accounts.filter((a) => a.management);
+  if (!scenario.standalone && managers.length !== 1) {
+    throw new InvalidInputError(
+      `Invalid ${source}: an organization has exactly one management account (found ${managers.length})`,
+    );
+  }
+  if (scenario.standalone && scenario.accounts.length !== 1) {
+    throw new InvalidInputError(`Invalid ${source}: a standalone scenario has exactly one account`);
+  }
+  return scenario;
+}
+
+/** Parses scenario file text (JSON). */
+export function parseScenarioText(text: string, source = 'scenario file'): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`Invalid ${source}: not JSON (${(error as Error).message})`);
+  }
+  return parseScenario(raw, source);
+}

@@ -1,0 +1,369 @@
+import type { Account, RootAccessFeatures } from '../../core/account';
+import type { PostureReading } from '../../core/account-posture';
+import { maskAccessKeyId, type RootKey } from '../../core/root-key';
+import {
+  AccessDeniedError,
+  InvalidInputError,
+  KeysChangedError,
+  RootAccessUnavailableError,
+  TransientAwsError,
+} from '../../core/errors';
+import type { OrganizationPort } from '../../ports/organization';
+import type { ReadOptions, RootKeyReaderPort } from '../../ports/root-key-reader';
+import type { ActionRecord, DeletionResult, RootKeyRemoverPort } from '../../ports/root-key-remover';
+import type { FindingRef, FindingsPort } from '../../ports/findings';
+import type { Scenario, SimFaults, SimKeySpec } from './scenario';
+
+/** A root key inside the simulation, with when it was deleted (reads lag by the visibility delay). */
+interface SimKey extends SimKeySpec {
+  deletedAt?: number;
+}
+
+interface SimAccount {
+  account: Account;
+  keys: SimKey[];
+  readRole: boolean;
+  rootPasswordKnown: boolean;
+}
+
+/** A Security Hub finding as the simulation keeps it. */
+export interface SimFinding extends FindingRef {
+  accountId: string;
+  workflowStatus: 'NEW' | 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED';
+  notes: string[];
+}
+
+export interface SimOptions {
+  /** Milliseconds since the epoch; defaults to Date.now. */
+  now?: () => number;
+  /** Replaces the scenario's latency (benchmarks and tests use 0). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** mulberry32: a tiny seeded generator, so that a scenario's faults repeat run after run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The simulated organization: one in-memory model of accounts, root keys, centralized root access
+ * and Security Hub findings that implements the same ports as the AWS adapters. It behaves like AWS
+ * where it matters (AssumeRoot cannot target the management account; the delete task policy can
+ * delete but not read the account summary; deletions become visible after a delay; IAM and STS
+ * throttle) and counts every simulated API call.
+ *
+ * This is a test double by design (DESIGN.md: `functions/adapters/sim`), used by the sandbox,
+ * tests and benchmarks — never by the deployed Lambda functions.
+ */
+export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPort, RootKeyRemoverPort, FindingsPort {
+  private readonly accounts = new Map<string, SimAccount>();
+  private features: RootAccessFeatures;
+  private faults: SimFaults;
+  private random: () => number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly findings = new Map<string, SimFinding>();
+  private requestCounter = 0;
+  /** Simulated API calls by name ("sts:AssumeRoot", "iam:ListAccessKeys", …), faults included. */
+  readonly calls: Record<string, number> = {};
+  /** Calls answered with an injected fault. */
+  faultsInjected = 0;
+  readonly standalone: boolean;
+
+  constructor(scenario: Scenario, options: SimOptions = {}) {
+    this.standalone = scenario.standalone;
+    this.features = scenario.standalone
+      ? { rootCredentialsManagement: false, rootSessions: false }
+      : { ...scenario.features };
+    this.faults = { ...scenario.faults };
+    this.random = seededRandom(scenario.faults.seed);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? sleepReal;
+    for (const spec of scenario.accounts) {
+      const account: Account = {
+        id: spec.id,
+        name: spec.name,
+        isManagement: spec.management,
+        ...(scenario.standalone ? { isStandalone: true } : {}),
+        ...(spec.email ? { email: spec.email } : {}),
+      };
+      this.accounts.set(spec.id, {
+        account,
+        keys: spec.rootKeys.map((k) => ({ ...k })),
+        readRole: spec.readRole,
+        rootPasswordKnown: spec.rootPasswordKnown,
+      });
+      if (spec.rootKeys.length > 0) this.ensureFinding(spec.id);
+    }
+  }
+
+  // ---- OrganizationPort -------------------------------------------------------------------
+
+  async listAccounts(): Promise<Account[]> {
+    await this.call('organizations:ListAccounts');
+    return [...this.accounts.values()].map((a) => ({ ...a.account }));
+  }
+
+  async getAccount(accountId: string): Promise<Account> {
+    const found = this.accounts.get(accountId);
+    if (!found) throw new InvalidInputError(`Account ${accountId} is not in the simulated organization`);
+    return { ...found.account };
+  }
+
+  async rootAccessFeatures(): Promise<RootAccessFeatures> {
+    if (this.standalone) return { ...this.features };
+    await this.call('organizations:ListOrganizationsFeatures');
+    return { ...this.features };
+  }
+
+  // ---- RootKeyReaderPort ------------------------------------------------------------------
+
+  async read(account: Account, options: ReadOptions): Promise<PostureReading> {
+    const sim = this.mustGet(account.id);
+    const requestIds: string[] = [];
+    const canAssumeRoot = options.useAssumeRoot && this.assumeRootTargetable(sim.account);
+    if (canAssumeRoot) {
+      requestIds.push(await this.call('sts:AssumeRoot', account.id));
+      requestIds.push(await this.call('iam:GetAccountSummary', account.id));
+      const visible = this.visibleKeys(sim);
+      const listedKeys: RootKey[] = [];
+      requestIds.push(await this.call('iam:ListAccessKeys', account.id));
+      for (const key of visible) {
+        requestIds.push(await this.call('iam:GetAccessKeyLastUsed', account.id));
+        listedKeys.push(this.toRootKey(key, true));
+      }
+      return {
+        accountId: account.id,
+        method: 'assume-root-audit',
+        signals: { accountAccessKeysPresent: visible.length, listedKeys },
+        readAt: new Date(this.now()).toISOString(),
+        requestIds,
+      };
+    }
+    if (!options.roleName) {
+      throw new AccessDeniedError(
+        'sts:AssumeRoot',
+        `account ${account.id} (${sim.account.isManagement ? 'the management account cannot be targeted by AssumeRoot' : 'centralized root access is not enabled'}); pass --role-name to read it through a role`,
+      );
+    }
+    if (!sim.readRole) {
+      requestIds.push(await this.call('sts:AssumeRole', account.id));
+      throw new AccessDeniedError('sts:AssumeRole', `arn:aws:iam::${account.id}:role/${options.roleName}`);
+    }
+    requestIds.push(await this.call('sts:AssumeRole', account.id));
+    requestIds.push(await this.call('iam:GetAccountSummary', account.id));
+    const visible = this.visibleKeys(sim);
+    const reading: PostureReading = {
+      accountId: account.id,
+      method: 'read-only-role',
+      signals: { accountAccessKeysPresent: visible.length },
+      readAt: new Date(this.now()).toISOString(),
+      requestIds,
+    };
+    if (options.includeCredentialReport) {
+      requestIds.push(await this.call('iam:GenerateCredentialReport', account.id));
+      requestIds.push(await this.call('iam:GetCredentialReport', account.id));
+      reading.signals.credentialReport = {
+        generatedAt: new Date(this.now()).toISOString(),
+        keys: visible.map((k) => this.toRootKey(k, false)),
+      };
+    }
+    return reading;
+  }
+
+  // ---- RootKeyRemoverPort -----------------------------------------------------------------
+
+  async deleteRootKeys(accountId: string, approvedMaskedKeyIds: string[]): Promise<DeletionResult> {
+    const sim = this.mustGet(accountId);
+    const actions: ActionRecord[] = [];
+    const record = (api: string, requestId: string, keyId?: string): void => {
+      actions.push({
+        api,
+        requestId,
+        outcome: 'success',
+        at: new Date(this.now()).toISOString(),
+        ...(keyId ? { keyId } : {}),
+      });
+    };
+    if (!this.assumeRootTargetable(sim.account)) {
+      throw new RootAccessUnavailableError(
+        sim.account.isManagement || sim.account.isStandalone
+          ? `AssumeRoot cannot target account ${accountId}: it is the ${sim.account.isManagement ? 'management' : 'standalone'} account`
+          : `Centralized root access (RootSessions) is not enabled for the organization of account ${accountId}`,
+      );
+    }
+    record('sts:AssumeRoot', await this.call('sts:AssumeRoot', accountId));
+    record('iam:ListAccessKeys', await this.call('iam:ListAccessKeys', accountId));
+    // The delete task policy lists what exists now (not what reads lagging behind show).
+    const current = sim.keys.filter((k) => k.deletedAt === undefined);
+    const currentMasked = current.map((k) => maskAccessKeyId(k.id)).sort();
+    const approved = [...approvedMaskedKeyIds].sort();
+    if (currentMasked.length !== approved.length || currentMasked.some((id, i) => id !== approved[i])) {
+      throw new KeysChangedError(approved, currentMasked);
+    }
+    const deletedKeys: string[] = [];
+    for (const key of current) {
+      const masked = maskAccessKeyId(key.id);
+      record('iam:DeleteAccessKey', await this.call('iam:DeleteAccessKey', accountId), masked);
+      key.deletedAt = this.now();
+      deletedKeys.push(masked);
+    }
+    return { accountId, deletedKeys, actions };
+  }
+
+  // ---- FindingsPort -----------------------------------------------------------------------
+
+  async findRootKeyFinding(accountId: string): Promise<FindingRef | undefined> {
+    const f = this.findings.get(accountId);
+    return f ? { id: f.id, productArn: f.productArn } : undefined;
+  }
+
+  async markNotified(finding: FindingRef, note: string): Promise<void> {
+    this.updateFinding(finding, 'NOTIFIED', note);
+  }
+
+  async markResolved(finding: FindingRef, note: string): Promise<void> {
+    this.updateFinding(finding, 'RESOLVED', note);
+  }
+
+  async markSuppressed(finding: FindingRef, note: string): Promise<void> {
+    this.updateFinding(finding, 'SUPPRESSED', note);
+  }
+
+  // ---- What people (and faults) do to the simulated world --------------------------------
+
+  /** An operator deletes the root keys by hand (the runbook's last step). */
+  removeKeysByOperator(accountId: string): string[] {
+    const sim = this.mustGet(accountId);
+    const removed: string[] = [];
+    for (const key of sim.keys) {
+      if (key.deletedAt === undefined) {
+        key.deletedAt = this.now();
+        removed.push(maskAccessKeyId(key.id));
+      }
+    }
+    return removed;
+  }
+
+  /** Somebody signs in as root and creates a key (a new case, or a key appearing mid-approval). */
+  createRootKey(accountId: string, key?: Partial<SimKeySpec>): string {
+    const sim = this.mustGet(accountId);
+    const live = sim.keys.filter((k) => k.deletedAt === undefined);
+    if (live.length >= 2) throw new InvalidInputError(`Account ${accountId} already has two root access keys`);
+    const id =
+      key?.id ??
+      `AKIA${Array.from({ length: 16 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[Math.floor(this.random() * 32)]).join('')}`;
+    sim.keys.push({
+      id,
+      status: key?.status ?? 'Active',
+      createdAt: key?.createdAt ?? new Date(this.now()).toISOString(),
+      ...(key?.lastUsed ? { lastUsed: key.lastUsed } : {}),
+    });
+    this.ensureFinding(accountId, true);
+    return maskAccessKeyId(id);
+  }
+
+  setFeatures(features: RootAccessFeatures): void {
+    this.features = { ...features };
+  }
+
+  setFaults(faults: Partial<SimFaults>): void {
+    this.faults = { ...this.faults, ...faults };
+    if (faults.seed !== undefined) this.random = seededRandom(faults.seed);
+  }
+
+  rootPasswordKnown(accountId: string): boolean {
+    return this.mustGet(accountId).rootPasswordKnown;
+  }
+
+  /** Keys that exist now (deleted ones excluded, whatever reads still show). */
+  liveKeyIds(accountId: string): string[] {
+    return this.mustGet(accountId)
+      .keys.filter((k) => k.deletedAt === undefined)
+      .map((k) => maskAccessKeyId(k.id));
+  }
+
+  finding(accountId: string): SimFinding | undefined {
+    const f = this.findings.get(accountId);
+    return f ? { ...f, notes: [...f.notes] } : undefined;
+  }
+
+  totalCalls(): number {
+    return Object.values(this.calls).reduce((a, b) => a + b, 0);
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private assumeRootTargetable(account: Account): boolean {
+    return !account.isManagement && !account.isStandalone && this.features.rootSessions;
+  }
+
+  private visibleKeys(sim: SimAccount): SimKey[] {
+    const now = this.now();
+    return sim.keys.filter((k) => k.deletedAt === undefined || now < k.deletedAt + this.faults.visibilityDelayMs);
+  }
+
+  private toRootKey(key: SimKey, withId: boolean): RootKey {
+    return {
+      ...(withId ? { id: key.id } : {}),
+      maskedId: maskAccessKeyId(key.id),
+      status: key.status,
+      createdAt: key.createdAt,
+      ...(key.lastUsed ? { lastUsed: { ...key.lastUsed } } : {}),
+    };
+  }
+
+  private mustGet(accountId: string): SimAccount {
+    const sim = this.accounts.get(accountId);
+    if (!sim) throw new InvalidInputError(`Account ${accountId} is not in the simulated organization`);
+    return sim;
+  }
+
+  private ensureFinding(accountId: string, reopen = false): void {
+    const existing = this.findings.get(accountId);
+    if (existing && !reopen) return;
+    if (existing && reopen && existing.workflowStatus !== 'RESOLVED') return;
+    this.findings.set(accountId, {
+      accountId,
+      id: `arn:aws:securityhub:us-east-1:${accountId}:security-control/IAM.4/finding/sim-${accountId}`,
+      productArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+      workflowStatus: 'NEW',
+      notes: [],
+    });
+  }
+
+  private updateFinding(ref: FindingRef, status: SimFinding['workflowStatus'], note: string): void {
+    const f = [...this.findings.values()].find((x) => x.id === ref.id);
+    if (!f) throw new InvalidInputError(`No finding ${ref.id}`);
+    f.workflowStatus = status;
+    f.notes.push(note);
+  }
+
+  /** One simulated API call: counted, delayed, and maybe answered with an injected fault. */
+  private async call(api: string, accountId?: string): Promise<string> {
+    this.calls[api] = (this.calls[api] ?? 0) + 1;
+    if (this.faults.latencyMs > 0) await this.sleep(this.faults.latencyMs);
+    const roll = this.random();
+    if (roll < this.faults.throttleRate) {
+      this.faultsInjected++;
+      throw new TransientAwsError(
+        `Simulated throttling: ${api}${accountId ? ` for ${accountId}` : ''} (Rate exceeded)`,
+      );
+    }
+    if (roll < this.faults.throttleRate + this.faults.serverErrorRate) {
+      this.faultsInjected++;
+      throw new TransientAwsError(`Simulated 5xx: ${api}${accountId ? ` for ${accountId}` : ''} (ServiceUnavailable)`);
+    }
+    this.requestCounter++;
+    return `sim-${this.requestCounter.toString(16).padStart(8, '0')}`;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Typed errors with stable names. The state machine matches on `name`: transient errors are
+ * retried, domain errors are caught into the failure-evidence path. Never rename one.
+ */
+export abstract class RootKeyError extends Error {
+  /** True when trying again later may succeed (throttling, 5xx, timeouts). */
+  abstract readonly transient: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input from outside (event, payload, flag, file) did not match its schema. Nothing was changed. */
+export class InvalidInputError extends RootKeyError {
+  readonly transient = false;
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** AWS refused a call; `permission` names the missing action and `where` the principal/account. */
+export class AccessDeniedError extends RootKeyError {
+  readonly transient = false;
+  constructor(
+    readonly permission: string,
+    readonly where: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Access denied: ${permission} is not allowed for ${where}`, options);
+  }
+}
+
+/** No AWS credentials could be found by the SDK's default chain. */
+export class CredentialsMissingError extends RootKeyError {
+  readonly transient = false;
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'No AWS credentials found. Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws sso login`, or use --sandbox.',
+      options,
+    );
+  }
+}
+
+/** Throttling, 5xx or a timeout: the state machine retries these with backoff. */
+export class TransientAwsError extends RootKeyError {
+  readonly transient = true;
+}
+
+/** Centralized root access (RootSessions) is not enabled, or the account cannot be targeted by AssumeRoot. */
+export class RootAccessUnavailableError extends RootKeyError {
+  readonly transient = false;
+}
+
+/** The account's root keys are not the ones the approver saw: nothing was deleted, approval is needed again. */
+export class KeysChangedError extends RootKeyError {
+  readonly transient = false;
+  constructor(
+    readonly approvedKeyIds: string[],
+    readonly currentKeyIds: string[],
+  ) {
+    super(
+      `Root keys changed since approval (approved: ${approvedKeyIds.join(', ') || 'none'}; now: ${currentKeyIds.join(', ') || 'none'}). Nothing was deleted.`,
+    );
+  }
+}
+
+export class CaseNotFoundError extends RootKeyError {
+  readonly transient = false;
+  constructor(readonly caseId: string) {
+    super(`Case ${caseId} does not exist`);
+  }
+}
+
+/** A second case for an account that already has an open one. */
+export class CaseAlreadyOpenError extends RootKeyError {
+  readonly transient = false;
+  constructor(
+    readonly accountId: string,
+    readonly openCaseId: string,
+  ) {
+    super(`Account ${accountId} already has open case ${openCaseId}`);
+  }
+}
+
+/** Optimistic concurrency: somebody else changed the case first. */
+export class ConcurrentUpdateError extends RootKeyError {
+  readonly transient = true;
+  constructor(readonly caseId: string) {
+    super(`Case ${caseId} was changed concurrently`);
+  }
+}
+
+/** The user may not decide this case. */
+export class NotAuthorizedError extends RootKeyError {
+  readonly transient = false;
+}
+
+/** The case is not waiting for this decision any more (decided already, timed out, closed). */
+export class DecisionNotAcceptedError extends RootKeyError {
+  readonly transient = false;
+}
+
+/** The workflow's task token is no longer valid (TaskTimedOut, TaskDoesNotExist, InvalidToken). */
+export class TaskTokenExpiredError extends RootKeyError {
+  readonly transient = false;
+}
+
+/** Evidence could not be written or does not verify. */
+export class EvidenceError extends RootKeyError {
+  readonly transient = false;
+}
+
+/** Verification found the key still present after the bounded polling. */
+export class KeyStillPresentError extends RootKeyError {
+  readonly transient = false;
+}
+
+/** Names of the errors the state machine retries. */
+export const TRANSIENT_ERROR_NAMES = ['TransientAwsError', 'ConcurrentUpdateError'] as const;
+
+/** Stable, human-readable one-liner for any thrown value. */
+export function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}

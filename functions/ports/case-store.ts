@@ -1,0 +1,16 @@
+import type { Case } from '../core/case';
+
+/**
+ * Cases with optimistic concurrency. `create` refuses a second open case for an account
+ * (CaseAlreadyOpenError); `update` applies `change` to the stored version and fails with
+ * ConcurrentUpdateError when someone else wrote first, so that exactly one of many concurrent
+ * clicks wins.
+ */
+export interface CaseStorePort {
+  create(c: Case): Promise<Case>;
+  get(caseId: string): Promise<Case>;
+  findOpenByAccount(accountId: string): Promise<Case | undefined>;
+  list(filter?: { openOnly?: boolean; accountId?: string }): Promise<Case[]>;
+  /** Stores `change(current)` when `current.version === expectedVersion`; returns the stored case. */
+  update(caseId: string, expectedVersion: number, change: (current: Case) => Case): Promise<Case>;
+}

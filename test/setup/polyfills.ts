@@ -1,0 +1,3 @@
+import { installPolyfills } from '../../functions/local/polyfills';
+
+installPolyfills();
