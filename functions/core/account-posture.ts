@@ -52,6 +52,8 @@ export interface AccountPosture {
   checkedAt: string;
   /** Signals disagreed (for example a stale credential report); the authoritative one won. */
   discrepancy?: string;
+  /** AWS request ids of the read, carried over from the reading for the evidence. */
+  requestIds?: string[];
 }
 
 /**
@@ -65,7 +67,14 @@ export function decidePosture(account: Account, reading: PostureReading, feature
   const listed = signals.listedKeys;
   const reported = signals.credentialReport?.keys ?? [];
   const removalPaths = decideRemovalPaths(account, features);
-  const base = { account, method: reading.method, removalPaths, signals, checkedAt: reading.readAt };
+  const base = {
+    account,
+    method: reading.method,
+    removalPaths,
+    signals,
+    checkedAt: reading.readAt,
+    ...(reading.requestIds ? { requestIds: reading.requestIds } : {}),
+  };
 
   if (summary === undefined && listed === undefined) {
     if (!signals.credentialReport) {

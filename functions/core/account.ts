@@ -22,6 +22,8 @@ export interface RootAccessFeatures {
   rootCredentialsManagement: boolean;
   /** `RootSessions`: `sts:AssumeRoot` privileged sessions in member accounts. */
   rootSessions: boolean;
+  /** Why the features count as off when they could not be read (no organization, access denied…). */
+  unavailableReason?: string;
 }
 
 export const NO_ROOT_ACCESS_FEATURES: RootAccessFeatures = { rootCredentialsManagement: false, rootSessions: false };
