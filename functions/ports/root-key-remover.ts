@@ -23,3 +23,28 @@ export interface DeletionResult {
 export interface RootKeyRemoverPort {
   deleteRootKeys(accountId: string, approvedMaskedKeyIds: string[]): Promise<DeletionResult>;
 }
+
+/** What a removal did before it failed: the calls made (the failed one included) and the keys already deleted. */
+export interface RemovalFailureDetail {
+  actions: ActionRecord[];
+  deletedKeys: string[];
+}
+
+const REMOVAL_DETAIL = 'removalDetail';
+
+/**
+ * Attaches what a failed removal did to the typed error it throws, so that the error keeps its
+ * stable name (the state machine matches on it) and the evidence still gets every call.
+ */
+export function attachRemovalDetail<E>(error: E, detail: RemovalFailureDetail): E {
+  if (typeof error === 'object' && error !== null) {
+    Object.defineProperty(error, REMOVAL_DETAIL, { value: detail, enumerable: false, configurable: true });
+  }
+  return error;
+}
+
+/** The detail a remover attached to its error, if any. */
+export function removalDetailOf(error: unknown): RemovalFailureDetail | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  return (error as { [REMOVAL_DETAIL]?: RemovalFailureDetail })[REMOVAL_DETAIL];
+}
