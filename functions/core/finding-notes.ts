@@ -28,10 +28,16 @@ export function findingNote(c: Case, status: FindingWorkflowStatus): string {
   switch (status) {
     case 'NOTIFIED':
       return truncateNote(`${prefix} approval to remove root access key(s) ${keys} requested in Slack.`);
-    case 'RESOLVED':
+    case 'RESOLVED': {
+      const evidence = `Evidence digest: sha256:${c.evidenceHead ?? 'none recorded'}.`;
+      // A check that found no key at all resolves the finding too, but nothing was removed.
+      if (c.posture.status === 'COMPLIANT') {
+        return truncateNote(`${prefix} no root access key exists (checked ${c.posture.checkedAt}). ${evidence}`);
+      }
       return truncateNote(
-        `${prefix} root access key(s) ${keys} removed and verified absent (AccountAccessKeysPresent = 0). Evidence digest: sha256:${c.evidenceHead ?? 'none recorded'}.`,
+        `${prefix} root access key(s) ${keys} removed and verified absent (AccountAccessKeysPresent = 0). ${evidence}`,
       );
+    }
     case 'SUPPRESSED': {
       const d = c.decision;
       const what = d?.action === 'reject' ? 'removal rejected' : 'risk accepted';

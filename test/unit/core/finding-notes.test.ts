@@ -33,6 +33,15 @@ describe('findingNote', () => {
     expect(note).toContain('RK-333333333333-20261128100000-abcd');
   });
 
+  it('says that nothing was removed when the check found no key', () => {
+    const c = aCase({ evidenceHead: 'cd'.repeat(32) });
+    const compliant = { ...c, posture: { ...c.posture, status: 'COMPLIANT' as const, keys: [] } };
+    const note = findingNote(compliant, 'RESOLVED');
+    expect(note).toContain('no root access key exists');
+    expect(note).not.toContain('removed');
+    expect(note).toContain(`sha256:${'cd'.repeat(32)}`);
+  });
+
   it('gives who accepted the risk, the reason and the expiry when suppressed', () => {
     const note = findingNote(
       aCase({
