@@ -1,0 +1,254 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { isTerminal, type Case } from '../../core/case';
+import { CaseAlreadyOpenError, CaseNotFoundError, ConcurrentUpdateError, InvalidInputError } from '../../core/errors';
+import type { CaseStorePort } from '../../ports/case-store';
+import { awsErrorCode, callAws, toRootKeyError } from './aws-errors';
+
+/** Name of the global secondary index that lists an account's cases by opening time. */
+export const CASES_BY_ACCOUNT_INDEX = 'byAccount';
+
+const CASE_PREFIX = 'CASE#';
+const OPEN_PREFIX = 'OPEN#';
+
+export interface DynamoCaseStoreOptions {
+  /** A document client built with `removeUndefinedValues: true` (optional case fields are absent, not null). */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** A case row: the case as a map plus the attributes keys and the index need. */
+interface CaseItem {
+  pk: string;
+  accountId: string;
+  openedAt: string;
+  status: string;
+  version: number;
+  case: Case;
+}
+
+interface LockItem {
+  pk: string;
+  caseId: string;
+  since: string;
+}
+
+/** `TransactionCanceledException.CancellationReasons`, in the order of the transaction's items. */
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (awsErrorCode(error) !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return reasons?.map((r) => (r.Code === 'None' ? undefined : r.Code));
+}
+
+/**
+ * The case store on DynamoDB (`CaseStorePort`). One table, partition key `pk`:
+ *
+ * - `CASE#<caseId>`: the case (attribute `case`) with `version` for optimistic concurrency;
+ * - `OPEN#<accountId>`: a lock item naming the account's one open case.
+ *
+ * Opening a case writes both in one transaction, each with `attribute_not_exists(pk)`, so a second
+ * open case for an account is refused by DynamoDB itself, however many triggers race. Every update
+ * is a conditional put on `version = expected`; the update that closes a case removes the lock in
+ * the same transaction, which lets the next case of the account open. The GSI `byAccount`
+ * (`accountId`, `openedAt`) lists an account's cases; lock items carry no `accountId` and stay out.
+ */
+export class DynamoCaseStore implements CaseStorePort {
+  constructor(private readonly options: DynamoCaseStoreOptions) {}
+
+  async create(c: Case): Promise<Case> {
+    const stored: Case = { ...c, version: 1 };
+    const item = this.toItem(stored);
+    const where = `table ${this.options.tableName}`;
+    if (isTerminal(c.status)) {
+      try {
+        await callAws({ action: 'dynamodb:PutItem', where }, () =>
+          this.options.client.send(
+            new PutCommand({
+              TableName: this.options.tableName,
+              Item: item,
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        );
+      } catch (error) {
+        if (awsErrorCode(error) === 'ConditionalCheckFailedException') throw new ConcurrentUpdateError(c.caseId);
+        throw error;
+      }
+      return stored;
+    }
+    const lock: LockItem = { pk: `${OPEN_PREFIX}${c.accountId}`, caseId: c.caseId, since: c.openedAt };
+    try {
+      await this.options.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.options.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.options.tableName, Item: lock, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[1] === 'ConditionalCheckFailed') {
+        const open = await this.readLock(c.accountId);
+        throw new CaseAlreadyOpenError(c.accountId, open?.caseId ?? 'unknown');
+      }
+      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) {
+        throw new ConcurrentUpdateError(c.caseId);
+      }
+      throw this.mapped(error, 'dynamodb:PutItem (TransactWriteItems)');
+    }
+    return stored;
+  }
+
+  async get(caseId: string): Promise<Case> {
+    const out = await callAws({ action: 'dynamodb:GetItem', where: `table ${this.options.tableName}` }, () =>
+      this.options.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: `${CASE_PREFIX}${caseId}` },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = out.Item as CaseItem | undefined;
+    if (!item) throw new CaseNotFoundError(caseId);
+    return this.fromItem(item);
+  }
+
+  async findOpenByAccount(accountId: string): Promise<Case | undefined> {
+    const lock = await this.readLock(accountId);
+    if (!lock) return undefined;
+    try {
+      const c = await this.get(lock.caseId);
+      return isTerminal(c.status) ? undefined : c;
+    } catch (error) {
+      if (error instanceof CaseNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async list(filter: { openOnly?: boolean; accountId?: string } = {}): Promise<Case[]> {
+    const items: CaseItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    const where = `table ${this.options.tableName}`;
+    do {
+      const page = filter.accountId
+        ? await callAws({ action: 'dynamodb:Query', where }, () =>
+            this.options.client.send(
+              new QueryCommand({
+                TableName: this.options.tableName,
+                IndexName: CASES_BY_ACCOUNT_INDEX,
+                KeyConditionExpression: 'accountId = :account',
+                ExpressionAttributeValues: { ':account': filter.accountId },
+                ExclusiveStartKey: startKey,
+              }),
+            ),
+          )
+        : await callAws({ action: 'dynamodb:Scan', where }, () =>
+            this.options.client.send(
+              new ScanCommand({
+                TableName: this.options.tableName,
+                FilterExpression: 'begins_with(pk, :prefix)',
+                ExpressionAttributeValues: { ':prefix': CASE_PREFIX },
+                ExclusiveStartKey: startKey,
+              }),
+            ),
+          );
+      items.push(...((page.Items ?? []) as CaseItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items
+      .map((item) => this.fromItem(item))
+      .filter((c) => !filter.openOnly || !isTerminal(c.status))
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  }
+
+  async update(caseId: string, expectedVersion: number, change: (current: Case) => Case): Promise<Case> {
+    const current = await this.get(caseId);
+    if (current.version !== expectedVersion) throw new ConcurrentUpdateError(caseId);
+    const next = change(structuredClone(current));
+    if (next.accountId !== current.accountId) {
+      throw new InvalidInputError(`Case ${caseId} cannot move from account ${current.accountId} to ${next.accountId}`);
+    }
+    const stored: Case = { ...next, caseId, version: expectedVersion + 1 };
+    const put = {
+      TableName: this.options.tableName,
+      Item: this.toItem(stored),
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
+    const closes = isTerminal(stored.status) && !isTerminal(current.status);
+    try {
+      if (closes) {
+        await this.options.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: put },
+              {
+                // Releases the account for its next case; a lock of another case is left alone.
+                Delete: {
+                  TableName: this.options.tableName,
+                  Key: { pk: `${OPEN_PREFIX}${current.accountId}` },
+                  ConditionExpression: 'attribute_not_exists(pk) OR caseId = :caseId',
+                  ExpressionAttributeValues: { ':caseId': caseId },
+                },
+              },
+            ],
+          }),
+        );
+      } else {
+        await this.options.client.send(new PutCommand(put));
+      }
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (
+        awsErrorCode(error) === 'ConditionalCheckFailedException' ||
+        codes?.[0] === 'ConditionalCheckFailed' ||
+        codes?.includes('TransactionConflict')
+      ) {
+        throw new ConcurrentUpdateError(caseId);
+      }
+      throw this.mapped(error, closes ? 'dynamodb:PutItem (TransactWriteItems)' : 'dynamodb:PutItem');
+    }
+    return stored;
+  }
+
+  private async readLock(accountId: string): Promise<LockItem | undefined> {
+    const out = await callAws({ action: 'dynamodb:GetItem', where: `table ${this.options.tableName}` }, () =>
+      this.options.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: `${OPEN_PREFIX}${accountId}` },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item as LockItem | undefined;
+  }
+
+  private mapped(error: unknown, action: string): unknown {
+    return toRootKeyError(error, { action, where: `table ${this.options.tableName}` });
+  }
+
+  private toItem(c: Case): CaseItem {
+    return {
+      pk: `${CASE_PREFIX}${c.caseId}`,
+      accountId: c.accountId,
+      openedAt: c.openedAt,
+      status: c.status,
+      version: c.version,
+      case: c,
+    };
+  }
+
+  private fromItem(item: CaseItem): Case {
+    return { ...item.case, version: item.version };
+  }
+}
