@@ -208,11 +208,15 @@ function recentUseWarning(ctx: StepContext): string | undefined {
     const where = [k.lastUsed?.service, k.lastUsed?.region].filter(Boolean).join(' in ');
     return `${k.maskedId} was used ${days} day${days === 1 ? '' : 's'} ago${where ? ` (${where})` : ''}`;
   });
-  return `${lines.join('; ')}: something may still depend on it. Deactivate it first and watch for breakage before deleting.`;
+  return `${lines.join('; ')}: something may still depend on it.`;
 }
 
-const CANNOT_DEACTIVATE =
-  'This path can only delete: the privileged action and its IAMDeleteRootUserCredentials task policy do not allow iam:UpdateAccessKey, so a key cannot be deactivated first and there is no trial period. To deactivate first and watch for breakage, use the root sign-in variant (`rootkey runbook --account ACCOUNT --variant root-sign-in`).';
+const DEACTIVATE_FIRST = 'Deactivate it first and watch for breakage before deleting.';
+
+function cannotDeactivate(ctx: StepContext): string {
+  const account = ctx.generic ? 'ACCOUNT_ID' : ctx.account.id;
+  return `This path can only delete: the privileged action and its IAMDeleteRootUserCredentials task policy do not allow iam:UpdateAccessKey, so a key cannot be deactivated first and there is no trial period. To deactivate first and watch for breakage, use the root sign-in variant (\`rootkey runbook --account ${account} --variant root-sign-in\`).`;
+}
 
 function prepareStep(ctx: StepContext, variant: RunbookVariant): RunbookStep {
   const { account } = ctx;
@@ -233,10 +237,9 @@ function prepareStep(ctx: StepContext, variant: RunbookVariant): RunbookStep {
   );
   const recent = recentUseWarning(ctx);
   let warning: string | undefined;
-  if (variant === 'console-privileged-action') {
-    warning = recent ? `${recent} ${CANNOT_DEACTIVATE}` : undefined;
-  } else {
-    warning = recent;
+  if (recent) {
+    warning =
+      variant === 'console-privileged-action' ? `${recent} ${cannotDeactivate(ctx)}` : `${recent} ${DEACTIVATE_FIRST}`;
   }
   return {
     id: 'prepare',
@@ -278,7 +281,7 @@ function privilegedDeleteStep(ctx: StepContext): RunbookStep {
       'aws iam list-access-keys',
       `aws iam delete-access-key --access-key-id <full id of ${keyList(ctx)}>`,
     ].join('\n'),
-    warning: CANNOT_DEACTIVATE,
+    warning: cannotDeactivate(ctx),
     check: '`aws iam list-access-keys` in the same session returns an empty AccessKeyMetadata list.',
   };
 }
@@ -361,7 +364,8 @@ function deactivateKeysStep(ctx: StepContext): RunbookStep {
   instructions.push(
     'Deactivating is only possible on this path (signed in as root); the AssumeRoot delete task policy cannot do it.',
   );
-  const warning = recentUseWarning(ctx);
+  const recent = recentUseWarning(ctx);
+  const warning = recent ? `${recent} ${DEACTIVATE_FIRST}` : undefined;
   return {
     id: 'deactivate-keys',
     title: 'Deactivate the key first',

@@ -160,7 +160,7 @@ describe('buildRunbook', () => {
     const prepare = runbook.steps.find((s) => s.id === 'prepare');
     expect(prepare?.warning).toContain('AKIA************0042 was used 8 days ago (ec2 in eu-west-1)');
     expect(prepare?.warning).toContain('cannot be deactivated first');
-    expect(prepare?.warning).toContain('--variant root-sign-in');
+    expect(prepare?.warning).toContain('rootkey runbook --account 333333333333 --variant root-sign-in');
   });
 
   it('warns to deactivate first on the sign-in path when the key was used recently', () => {
