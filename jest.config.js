@@ -1,6 +1,6 @@
 /** Three projects so that `npm test` (unit + integration) stays fast and the browser tests run apart. */
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
 };
 const common = {
   testEnvironment: 'node',

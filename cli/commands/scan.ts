@@ -325,7 +325,8 @@ export function renderScanTable(result: ScanResult): string {
       out.push(`    error: ${r.error.name}: ${r.error.message}${hint ? ` — ${hint}` : ''}`);
       return;
     }
-    for (const key of r.posture.keys) out.push(`    key ${describeKey(key)}`);
+    for (const key of r.posture.keys)
+      out.push(`    ${key.maskedId.startsWith('key ') ? '' : 'key '}${describeKey(key)}`);
     if (r.posture.discrepancy) out.push(`    note: ${r.posture.discrepancy}`);
   });
   out.push('', summaryLine(result));

@@ -1,6 +1,7 @@
 import type { Account, RootAccessFeatures } from '../../core/account';
 import type { PostureReading } from '../../core/account-posture';
 import { maskAccessKeyId, type RootKey } from '../../core/root-key';
+import { credentialReportKeyLabel } from '../../core/credential-report';
 import {
   AccessDeniedError,
   InvalidInputError,
@@ -174,7 +175,8 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
       requestIds.push(await this.call('iam:GetCredentialReport', account.id));
       reading.signals.credentialReport = {
         generatedAt: new Date(this.now()).toISOString(),
-        keys: visible.map((k) => this.toRootKey(k, false)),
+        // Like the real report: no key ids, only slots (key 1, key 2).
+        keys: visible.map((k, i) => ({ ...this.toRootKey(k, false), maskedId: credentialReportKeyLabel(i + 1) })),
       };
     }
     return reading;
