@@ -29,7 +29,7 @@ function actionData(action: ActionRecord, approvedKeys: string[]): Record<string
  * rethrown unchanged (its name decides whether the workflow retries).
  */
 export async function deleteApprovedKeys(
-  deps: Deps,
+  deps: Pick<Deps, 'cases' | 'evidence' | 'remover' | 'clock'>,
   caseId: string,
 ): Promise<{ caseId: string; deletedKeys: string[] }> {
   const c = await deps.cases.get(caseId);

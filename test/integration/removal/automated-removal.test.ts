@@ -3,10 +3,12 @@ import { verifyRemoval } from '../../../functions/services/verify-removal';
 import { updateFinding } from '../../../functions/services/update-finding';
 import { recordOutcome } from '../../../functions/services/record-outcome';
 import { KeysChangedError, TransientAwsError } from '../../../functions/core/errors';
-import { decideCase, removalFixture } from './removal-fixture';
+import { decideCase, removalFixture, removeFixtureDirs } from '../../support/removal/removal-fixture';
 
 const PAYMENTS = '333333333333';
 const PAYMENTS_KEY = 'AKIA************0042';
+
+afterAll(removeFixtureDirs);
 
 describe('automated removal through AssumeRoot', () => {
   it('cleans and verifies an automatable member account without anyone touching the console', async () => {
@@ -27,7 +29,7 @@ describe('automated removal through AssumeRoot', () => {
     expect(deletion).toEqual({ caseId: c.caseId, deletedKeys: [PAYMENTS_KEY] });
     expect(fx.sim.liveKeyIds(PAYMENTS)).toEqual([]);
     expect(verification).toEqual({ caseId: c.caseId, attempt: 1, gone: true, exhausted: false, waitSeconds: 0 });
-    const actions = fx.evidence.ofType(c.caseId, 'action').map((e) => e.data);
+    const actions = (await fx.records(c.caseId, 'action')).map((e) => e.data);
     expect(actions.map((a) => [a.api, a.outcome])).toEqual([
       ['sts:AssumeRoot', 'success'],
       ['iam:ListAccessKeys', 'success'],
@@ -35,7 +37,7 @@ describe('automated removal through AssumeRoot', () => {
     ]);
     expect(actions.every((a) => typeof a.requestId === 'string' && a.requestId.length > 0)).toBe(true);
     expect(actions[2]?.keyId).toBe(PAYMENTS_KEY);
-    const [verified] = fx.evidence.ofType(c.caseId, 'verification');
+    const [verified] = await fx.records(c.caseId, 'verification');
     expect(verified?.data).toMatchObject({
       gone: true,
       method: 'assume-root-audit',
@@ -47,7 +49,8 @@ describe('automated removal through AssumeRoot', () => {
     expect((await fx.deps.cases.get(c.caseId)).status).toBe('remediated');
     // Nobody removed the key by hand: the only deletion was the workflow's AssumeRoot call.
     expect(fx.sim.calls['iam:DeleteAccessKey']).toBe(1);
-    expect(JSON.stringify(fx.evidence.events)).not.toContain('AKIAPAYMENTSROOT0042');
+    expect(JSON.stringify(await fx.records(c.caseId))).not.toContain('AKIAPAYMENTSROOT0042');
+    expect(await fx.evidence.verify({ requireComplete: true })).toMatchObject({ ok: true, problems: [] });
   });
 
   it('polls with a bounded backoff while IAM still shows the deleted key', async () => {
@@ -69,7 +72,7 @@ describe('automated removal through AssumeRoot', () => {
       [false, 20],
     ]);
     expect(fourth).toMatchObject({ gone: true, exhausted: false, waitSeconds: 0 });
-    expect(fx.evidence.ofType(c.caseId, 'verification').map((e) => e.data.gone)).toEqual([false, false, false, true]);
+    expect((await fx.records(c.caseId, 'verification')).map((e) => e.data.gone)).toEqual([false, false, false, true]);
   });
 
   it('deletes nothing when a key is created between approval and deletion', async () => {
@@ -85,7 +88,7 @@ describe('automated removal through AssumeRoot', () => {
     expect(error).toBeInstanceOf(KeysChangedError);
     expect(fx.sim.liveKeyIds(PAYMENTS).sort()).toEqual([PAYMENTS_KEY, newKey].sort());
     expect(fx.sim.calls['iam:DeleteAccessKey'] ?? 0).toBe(0);
-    const refused = fx.evidence.ofType(c.caseId, 'action').at(-1)?.data;
+    const refused = (await fx.records(c.caseId, 'action')).at(-1)?.data;
     expect(refused).toMatchObject({ outcome: 'refused', approvedKeys: [PAYMENTS_KEY], deletedKeys: [] });
     expect(refused?.currentKeys).toEqual(expect.arrayContaining([PAYMENTS_KEY, newKey]));
     // The case waits where it was: the workflow takes it back to approval.
@@ -100,7 +103,7 @@ describe('automated removal through AssumeRoot', () => {
     const error = await deleteApprovedKeys(fx.deps, c.caseId).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(TransientAwsError);
-    expect(fx.evidence.ofType(c.caseId, 'action').at(-1)?.data).toMatchObject({
+    expect((await fx.records(c.caseId, 'action')).at(-1)?.data).toMatchObject({
       outcome: 'failure',
       error: expect.stringContaining('TransientAwsError'),
     });

@@ -6,7 +6,7 @@ import { startRunbook } from '../../../functions/services/start-runbook';
 import { recordRunbookStep } from '../../../functions/services/record-runbook-step';
 import { deleteApprovedKeys } from '../../../functions/services/remove-keys';
 import { DecisionNotAcceptedError } from '../../../functions/core/errors';
-import { decideCase, removalFixture } from './removal-fixture';
+import { decideCase, removalFixture, removeFixtureDirs } from '../../support/removal/removal-fixture';
 
 const MANAGEMENT = '111111111111';
 
@@ -21,6 +21,8 @@ const standaloneScenario = {
     },
   ],
 };
+
+afterAll(removeFixtureDirs);
 
 describe('guided manual runbook', () => {
   it('walks the management account through root sign-in and verifies once the operator removed the key', async () => {
@@ -58,17 +60,19 @@ describe('guided manual runbook', () => {
     expect(before).toMatchObject({ gone: false, exhausted: false, waitSeconds: 5 });
     expect(after).toMatchObject({ gone: true, waitSeconds: 0 });
     // AssumeRoot cannot target the management account: it was read through the role.
-    expect(fx.evidence.ofType(c.caseId, 'verification').map((e) => e.data.method)).toEqual([
+    expect((await fx.records(c.caseId, 'verification')).map((e) => e.data.method)).toEqual([
       'read-only-role',
       'read-only-role',
     ]);
-    expect(fx.evidence.ofType(c.caseId, 'verification')[1]?.data.signals).toMatchObject({
+    expect((await fx.records(c.caseId, 'verification'))[1]?.data.signals).toMatchObject({
       accountAccessKeysPresent: 0,
       credentialReport: { keys: [] },
     });
     expect((await fx.deps.cases.get(c.caseId)).status).toBe('remediated');
     expect(fx.sim.finding(MANAGEMENT)?.workflowStatus).toBe('RESOLVED');
     expect(fx.sim.calls['iam:DeleteAccessKey'] ?? 0).toBe(0);
+    expect((await fx.records(c.caseId, 'runbook-step')).length).toBeGreaterThanOrEqual(runbook.steps.length);
+    expect(await fx.evidence.verify({ requireComplete: true })).toMatchObject({ ok: true, problems: [] });
   });
 
   it('gives up after the last attempt while the key is still there', async () => {
@@ -82,7 +86,7 @@ describe('guided manual runbook', () => {
 
     expect(first).toMatchObject({ gone: false, exhausted: false });
     expect(last).toMatchObject({ gone: false, exhausted: true, waitSeconds: 0 });
-    expect(fx.evidence.ofType(c.caseId, 'verification').at(-1)?.data.reason).toContain('still reports 1');
+    expect((await fx.records(c.caseId, 'verification')).at(-1)?.data.reason).toContain('still reports 1');
   });
 
   it('starts with password recovery for a standalone account whose root password nobody knows', async () => {

@@ -5,9 +5,11 @@ import { updateFinding } from '../../../functions/services/update-finding';
 import { detectForTrigger } from '../../../functions/services/detect-for-trigger';
 import { openCaseForTrigger } from '../../../functions/services/open-case';
 import { DecisionNotAcceptedError } from '../../../functions/core/errors';
-import { decideCase, removalFixture } from './removal-fixture';
+import { decideCase, removalFixture, removeFixtureDirs } from '../../support/removal/removal-fixture';
 
 const PAYMENTS = '333333333333';
+
+afterAll(removeFixtureDirs);
 
 describe('a root key that reappears after remediation', () => {
   it('opens a new case, because the remediated one is closed', async () => {

@@ -1,8 +1,10 @@
 import { updateFinding } from '../../../functions/services/update-finding';
 import { DecisionNotAcceptedError } from '../../../functions/core/errors';
-import { decideCase, removalFixture } from './removal-fixture';
+import { decideCase, removalFixture, removeFixtureDirs } from '../../support/removal/removal-fixture';
 
 const PAYMENTS = '333333333333';
+
+afterAll(removeFixtureDirs);
 
 describe('Security Hub IAM.4 finding updates', () => {
   it('marks the finding NOTIFIED when approval is requested', async () => {
@@ -12,7 +14,7 @@ describe('Security Hub IAM.4 finding updates', () => {
 
     expect(fx.sim.finding(PAYMENTS)?.workflowStatus).toBe('NOTIFIED');
     expect(fx.sim.finding(PAYMENTS)?.notes[0]).toContain(c.caseId);
-    expect(fx.evidence.ofType(c.caseId, 'finding-update')[0]?.data).toMatchObject({
+    expect((await fx.records(c.caseId, 'finding-update'))[0]?.data).toMatchObject({
       status: 'NOTIFIED',
       updated: true,
       source: 'lookup',
@@ -55,6 +57,6 @@ describe('Security Hub IAM.4 finding updates', () => {
     const result = await updateFinding(fx.deps, c.caseId, 'RESOLVED');
 
     expect(result).toEqual({ updated: false });
-    expect(fx.evidence.ofType(c.caseId, 'finding-update').at(-1)?.data).toMatchObject({ updated: false });
+    expect((await fx.records(c.caseId, 'finding-update')).at(-1)?.data).toMatchObject({ updated: false });
   });
 });
