@@ -5,12 +5,14 @@ import { TransientAwsError } from '../../../functions/core/errors';
 import { recordVote, type VoteResult } from '../../../functions/services/record-vote';
 import { awaitingCase, manualClock } from '../../support/slack/case-fixture';
 import { EvidenceRecorderDouble } from '../../support/slack/evidence-double';
+import { LatentCaseStore } from '../../support/slack/latent-case-store';
 import { WorkflowCallbacksDouble } from '../../support/slack/workflow-callbacks-double';
 
 const approvers = new StaticApproverDirectory(Array.from({ length: 60 }, (_, i) => `U0APPROVER${i}`));
 
 function setup(c: Case) {
-  const cases = new MemoryCaseStore([c]);
+  // Answers like a networked store, so that concurrent votes really interleave between read and write.
+  const cases = new LatentCaseStore(new MemoryCaseStore([c]), 5);
   const evidence = new EvidenceRecorderDouble();
   const clock = manualClock();
   const callbacks = new WorkflowCallbacksDouble();

@@ -1,0 +1,100 @@
+import type { WebClient } from '@slack/web-api';
+import type { Case, SlackMessageRef } from '../../core/case';
+import { runbookForCase, type Runbook } from '../../core/runbook';
+import { systemClock, type ClockPort } from '../../ports/clock';
+import type { NotifierPort } from '../../ports/notifier';
+import {
+  buildApprovalRecord,
+  buildApprovalRequest,
+  type SlackMessage,
+} from '../../../slack-app/blocks/approval-message';
+import { buildRunbookStepMessage } from '../../../slack-app/blocks/runbook-step-message';
+import { buildOutcome, buildProgress, buildReminder } from '../../../slack-app/blocks/thread-messages';
+
+export interface SlackNotifierOptions {
+  /** A WebClient with the bot token (and `slackApiUrl` when a stand-in or proxy is used). */
+  client: WebClient;
+  /** Channel id the approval requests go to (`SLACK_CHANNEL`); the bot must be a member. */
+  channel: string;
+  /** Who the escalating reminder mentions: a user id, a user group id, `here` or `channel`. */
+  escalationMention?: string;
+  /** The runbook of a case; REMOVAL's `runbookForCase` unless a test or the sandbox replaces it. */
+  runbookFor?: (c: Case, now: Date) => Runbook;
+  clock?: ClockPort;
+}
+
+/**
+ * Posts the workflow's messages to Slack: the approval request (its `ts` becomes the thread for
+ * everything after), reminders and escalation, the decision replacing the buttons, progress, runbook
+ * steps and the final result. Every text built here escapes external values (blocks/escape-slack-text).
+ * Messages never carry task tokens: buttons hold the case id only.
+ */
+export class SlackNotifier implements NotifierPort {
+  private readonly clock: ClockPort;
+  private readonly runbookFor: (c: Case, now: Date) => Runbook;
+
+  constructor(private readonly options: SlackNotifierOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.runbookFor = options.runbookFor ?? runbookForCase;
+  }
+
+  async requestApproval(c: Case): Promise<SlackMessageRef> {
+    const message = buildApprovalRequest(c, this.clock.now());
+    const result = await this.options.client.chat.postMessage({
+      channel: this.options.channel,
+      ...message,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    if (!result.channel || !result.ts) throw new Error('chat.postMessage answered without channel and ts');
+    return { channel: result.channel, ts: result.ts };
+  }
+
+  async remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void> {
+    await this.reply(c, buildReminder(c, reminderNumber, escalate, this.options.escalationMention), escalate);
+  }
+
+  async showDecision(c: Case): Promise<void> {
+    const ref = c.approval?.message;
+    if (ref) await this.updateApprovalMessage(ref, c);
+    else await this.reply(c, buildApprovalRecord(c, this.clock.now()));
+  }
+
+  /**
+   * Re-renders the approval message from the case: with buttons while it still waits for votes, as
+   * the record of the decision (no buttons) otherwise.
+   */
+  async updateApprovalMessage(ref: SlackMessageRef, c: Case): Promise<void> {
+    const waiting = !c.decision && c.status === 'awaiting-approval';
+    const now = this.clock.now();
+    const message = waiting ? buildApprovalRequest(c, now) : buildApprovalRecord(c, now);
+    await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
+  }
+
+  async progress(c: Case, text: string): Promise<void> {
+    await this.reply(c, buildProgress(text));
+  }
+
+  async runbookStep(c: Case, stepId: string): Promise<void> {
+    await this.reply(c, buildRunbookStepMessage(c, this.runbookFor(c, this.clock.now()), stepId));
+  }
+
+  async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
+    await this.reply(c, buildOutcome(c, evidence), true);
+  }
+
+  /** Replies in the approval request's thread (or the channel when no request was posted). */
+  async reply(c: Case, message: SlackMessage, broadcast = false): Promise<SlackMessageRef> {
+    const ref = c.approval?.message;
+    const common = { ...message, unfurl_links: false, unfurl_media: false };
+    const result = ref
+      ? await this.options.client.chat.postMessage({
+          channel: ref.channel,
+          thread_ts: ref.ts,
+          reply_broadcast: broadcast,
+          ...common,
+        })
+      : await this.options.client.chat.postMessage({ channel: this.options.channel, ...common });
+    return { channel: result.channel ?? ref?.channel ?? this.options.channel, ts: result.ts ?? '' };
+  }
+}

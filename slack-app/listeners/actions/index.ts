@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { ListenerContext } from '../listener-context';
+import { registerDecisionButtons } from './decision-buttons';
+import { registerExceptionButtons } from './exception-buttons';
+import { registerRunbookButtons } from './runbook-buttons';
+
+/** Every button of the app's messages. */
+export function registerActionListeners(app: App, ctx: ListenerContext): void {
+  registerDecisionButtons(app, ctx);
+  registerExceptionButtons(app, ctx);
+  registerRunbookButtons(app, ctx);
+}

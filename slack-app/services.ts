@@ -1,0 +1,26 @@
+import type { Case } from '../functions/core/case';
+import type { Runbook } from '../functions/core/runbook';
+import type { ApproverDirectory } from '../functions/ports/approver-directory';
+import type { CaseStorePort } from '../functions/ports/case-store';
+import type { ClockPort } from '../functions/ports/clock';
+import type { EvidenceRecorderPort } from '../functions/ports/evidence-recorder';
+import type { WorkflowCallbacksPort, WorkflowStarterPort } from '../functions/ports/workflow-callbacks';
+
+/**
+ * What the Slack app's listeners work with, injected by whoever runs the app: DynamoDB, S3 evidence and
+ * Step Functions in Lambda; the in-memory store, file evidence and the local workflow in the sandbox;
+ * doubles in tests.
+ */
+export interface SlackAppServices {
+  cases: CaseStorePort;
+  evidence: EvidenceRecorderPort;
+  clock: ClockPort;
+  /** Answers the workflow task a case waits on (SendTaskSuccess / the local runner). */
+  callbacks: WorkflowCallbacksPort;
+  /** Who may decide; checked on every click. */
+  approvers: ApproverDirectory;
+  /** Starts a check for `/rootkey scan`; without it the command says scanning is not available. */
+  starter?: WorkflowStarterPort;
+  /** The runbook of a case (REMOVAL's `runbookForCase` by default). */
+  runbookFor?: (c: Case, now: Date) => Runbook;
+}
