@@ -191,9 +191,21 @@ function describeKey(key: RootKey, now: Date): string {
   return `${key.maskedId}: ${key.status}, ${created}, ${used}`;
 }
 
+/** A masked access key id (`AKIA****WXYZ`), as opposed to a placeholder for a key the read could not name. */
+const MASKED_KEY_ID = /^[A-Z0-9]{4}\*+[A-Z0-9]{4}$/;
+
+function keysHaveIds(ctx: StepContext): boolean {
+  return !ctx.generic && ctx.keys.length > 0 && ctx.keys.every((k) => MASKED_KEY_ID.test(k.maskedId));
+}
+
 function keyList(ctx: StepContext): string {
   if (ctx.generic || ctx.keys.length === 0) return 'the root access key(s) the finding names';
+  if (!keysHaveIds(ctx)) return 'the root access key(s) listed in the first step';
   return ctx.keys.map((k) => k.maskedId).join(' and ');
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function recentlyUsed(ctx: StepContext): RootKey[] {
@@ -345,7 +357,9 @@ function openSecurityCredentialsStep(ctx: StepContext): RunbookStep {
       'Choose the account menu at the top right of the console (it shows the account name), then Security credentials.',
       "Scroll to Access keys. The root user is not an IAM user: its keys are only on this page, the root user's own credentials page.",
     ],
-    check: `The Access keys section lists ${keyList(ctx)} (the console shows the full id; compare its first and last four characters).`,
+    check: keysHaveIds(ctx)
+      ? `The Access keys section lists ${keyList(ctx)} (the console shows the full id; compare its first and last four characters).`
+      : `The Access keys section lists ${keyList(ctx)}.`,
   };
 }
 
@@ -355,7 +369,9 @@ function deactivateKeysStep(ctx: StepContext): RunbookStep {
   const instructions = ['For each active key: choose Actions, then Deactivate, and confirm.'];
   if (!ctx.generic && inactive.length > 0) {
     instructions.push(
-      `${inactive.map((k) => k.maskedId).join(' and ')} ${inactive.length > 1 ? 'are' : 'is'} already Inactive: nothing to do for ${inactive.length > 1 ? 'them' : 'it'}.`,
+      capitalize(
+        `${inactive.map((k) => k.maskedId).join(' and ')} ${inactive.length > 1 ? 'are' : 'is'} already Inactive: nothing to do for ${inactive.length > 1 ? 'them' : 'it'}.`,
+      ),
     );
   }
   if (!ctx.generic && ctx.keys.length > 0 && active.length === 0) {
@@ -425,10 +441,15 @@ function verifyStep(ctx: StepContext): RunbookStep {
     title: 'Confirm, and let rootkey verify',
     instructions: [
       'Confirm this step in Slack (or press Verify now): rootkey reads the account again through its audit path and polls for a few minutes, because IAM is eventually consistent.',
-      'The key counts as gone only when AccountAccessKeysPresent is 0 and ListAccessKeys is empty.',
+      ctx.generic || ctx.centralRootAccess
+        ? 'The key counts as gone only when AccountAccessKeysPresent is 0 and ListAccessKeys is empty.'
+        : 'Through the read role only AccountAccessKeysPresent can be read: the key counts as gone when it is 0 (the credential report, up to 4 hours old, only supports that).',
     ],
     cli: cli.join('\n'),
-    check: 'AccountAccessKeysPresent is 0 and ListAccessKeys returns no key.',
+    check:
+      ctx.generic || ctx.centralRootAccess
+        ? 'AccountAccessKeysPresent is 0 and ListAccessKeys returns no key.'
+        : 'AccountAccessKeysPresent is 0.',
   };
 }
 

@@ -205,6 +205,19 @@ describe('buildRunbook', () => {
     expect(verify?.check).toContain('AccountAccessKeysPresent is 0');
   });
 
+  it('refers to the first step for keys the credential report could not name', () => {
+    const unnamed: RootKey = { maskedId: 'key 1 (id not in the credential report)', status: 'Active' };
+    const runbook = buildRunbook({
+      account: management,
+      removalPaths: decideRemovalPaths(management, on),
+      keys: [unnamed],
+      now,
+    });
+    expect(runbook.steps.find((s) => s.id === 'open-security-credentials')?.check).toBe(
+      'The Access keys section lists the root access key(s) listed in the first step.',
+    );
+  });
+
   it('says what to check afterwards', () => {
     const runbook = buildRunbook({
       account: member,
