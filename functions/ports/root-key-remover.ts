@@ -17,8 +17,8 @@ export interface DeletionResult {
 
 /**
  * Deletes root access keys through `sts:AssumeRoot` with IAMDeleteRootUserCredentials.
- * Deletes only when the account's current keys are exactly `approvedMaskedKeyIds`; otherwise
- * throws KeysChangedError and deletes nothing.
+ * Deletes only when every current key is among `approvedMaskedKeyIds` (a key that appeared after
+ * the approval throws KeysChangedError and deletes nothing; an approved key already gone is fine).
  */
 export interface RootKeyRemoverPort {
   deleteRootKeys(accountId: string, approvedMaskedKeyIds: string[]): Promise<DeletionResult>;

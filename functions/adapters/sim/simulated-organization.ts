@@ -1,7 +1,8 @@
 import type { Account, RootAccessFeatures } from '../../core/account';
-import type { PostureReading } from '../../core/account-posture';
+import type { CredentialReportSignal, PostureReading } from '../../core/account-posture';
 import { maskAccessKeyId, type RootKey } from '../../core/root-key';
 import { credentialReportKeyLabel } from '../../core/credential-report';
+import { TokenBucket } from '../../core/token-bucket';
 import {
   AccessDeniedError,
   InvalidInputError,
@@ -13,7 +14,7 @@ import type { OrganizationPort } from '../../ports/organization';
 import type { ReadOptions, RootKeyReaderPort } from '../../ports/root-key-reader';
 import type { ActionRecord, DeletionResult, RootKeyRemoverPort } from '../../ports/root-key-remover';
 import type { FindingRef, FindingsPort } from '../../ports/findings';
-import type { Scenario, SimFaults, SimKeySpec } from './scenario';
+import type { Scenario, SimFaults, SimKeySpec, SimLimits } from './scenario';
 
 /** A root key inside the simulation, with when it was deleted (reads lag by the visibility delay). */
 interface SimKey extends SimKeySpec {
@@ -25,6 +26,26 @@ interface SimAccount {
   keys: SimKey[];
   readRole: boolean;
   rootPasswordKnown: boolean;
+  /** The account's credential report: when generation started and the keys it will show. */
+  report?: { requestedAt: number; keys: RootKey[] };
+}
+
+/** IAM reuses a credential report for four hours before GenerateCredentialReport starts a new one. */
+const CREDENTIAL_REPORT_REUSE_MS = 4 * 60 * 60 * 1000;
+
+/**
+ * GetCredentialReport before the report is ready, as IAM answers it (`ReportNotPresent` when none
+ * was requested, `ReportInProgress` while it is being generated). Not transient: poll
+ * GenerateCredentialReport until it says COMPLETE.
+ */
+export class SimCredentialReportNotReadyError extends Error {
+  constructor(
+    readonly code: 'ReportNotPresent' | 'ReportInProgress',
+    accountId: string,
+  ) {
+    super(`iam:GetCredentialReport for account ${accountId}: ${code}`);
+    this.name = code;
+  }
 }
 
 /** A Security Hub finding as the simulation keeps it. */
@@ -74,8 +95,15 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly findings = new Map<string, SimFinding>();
   private requestCounter = 0;
+  private limits: SimLimits;
+  private callerBucket?: TokenBucket;
+  private readonly accountBuckets = new Map<string, TokenBucket>();
   /** Simulated API calls by name ("sts:AssumeRoot", "iam:ListAccessKeys", …), faults included. */
   readonly calls: Record<string, number> = {};
+  /** Simulated API calls per target account (all APIs, faults and throttled calls included). */
+  readonly callsByAccount = new Map<string, number>();
+  /** Calls refused by the modeled rate limits (`limits`), by API name. */
+  readonly throttled: Record<string, number> = {};
   /** Calls answered with an injected fault. */
   faultsInjected = 0;
   readonly standalone: boolean;
@@ -89,6 +117,8 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     this.random = seededRandom(scenario.faults.seed);
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? sleepReal;
+    this.limits = {};
+    this.setLimits(scenario.limits ?? {});
     for (const spec of scenario.accounts) {
       const account: Account = {
         id: spec.id,
@@ -182,6 +212,46 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     return reading;
   }
 
+  // ---- Raw IAM/STS calls of a credential-report scan (the benchmark's baseline) ---------------
+
+  /** `sts:AssumeRole` into `roleName` of the account (the session is implicit in the calls that follow). */
+  async assumeRole(accountId: string, roleName: string): Promise<string> {
+    const sim = this.mustGet(accountId);
+    const requestId = await this.call('sts:AssumeRole', accountId);
+    if (!sim.readRole) throw new AccessDeniedError('sts:AssumeRole', `arn:aws:iam::${accountId}:role/${roleName}`);
+    return requestId;
+  }
+
+  /**
+   * `iam:GenerateCredentialReport`: STARTED when no report younger than four hours exists,
+   * INPROGRESS until `limits.credentialReportMs` have passed, COMPLETE afterwards.
+   */
+  async generateCredentialReport(accountId: string): Promise<'STARTED' | 'INPROGRESS' | 'COMPLETE'> {
+    const sim = this.mustGet(accountId);
+    await this.call('iam:GenerateCredentialReport', accountId);
+    const now = this.now();
+    if (!sim.report || now >= sim.report.requestedAt + CREDENTIAL_REPORT_REUSE_MS) {
+      // Like the real report: no key ids, only slots (key 1, key 2).
+      const keys = this.visibleKeys(sim).map((k, i) => ({
+        ...this.toRootKey(k, false),
+        maskedId: credentialReportKeyLabel(i + 1),
+      }));
+      sim.report = { requestedAt: now, keys };
+      return (this.limits.credentialReportMs ?? 0) > 0 ? 'STARTED' : 'COMPLETE';
+    }
+    return now < sim.report.requestedAt + (this.limits.credentialReportMs ?? 0) ? 'INPROGRESS' : 'COMPLETE';
+  }
+
+  /** `iam:GetCredentialReport`: the root user's row; throws {@link SimCredentialReportNotReadyError} before COMPLETE. */
+  async getCredentialReport(accountId: string): Promise<CredentialReportSignal> {
+    const sim = this.mustGet(accountId);
+    await this.call('iam:GetCredentialReport', accountId);
+    if (!sim.report) throw new SimCredentialReportNotReadyError('ReportNotPresent', accountId);
+    const readyAt = sim.report.requestedAt + (this.limits.credentialReportMs ?? 0);
+    if (this.now() < readyAt) throw new SimCredentialReportNotReadyError('ReportInProgress', accountId);
+    return { generatedAt: new Date(readyAt).toISOString(), keys: sim.report.keys.map((k) => ({ ...k })) };
+  }
+
   // ---- RootKeyRemoverPort -----------------------------------------------------------------
 
   async deleteRootKeys(accountId: string, approvedMaskedKeyIds: string[]): Promise<DeletionResult> {
@@ -208,9 +278,11 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     // The delete task policy lists what exists now (not what reads lagging behind show).
     const current = sim.keys.filter((k) => k.deletedAt === undefined);
     const currentMasked = current.map((k) => maskAccessKeyId(k.id)).sort();
-    const approved = [...approvedMaskedKeyIds].sort();
-    if (currentMasked.length !== approved.length || currentMasked.some((id, i) => id !== approved[i])) {
-      throw new KeysChangedError(approved, currentMasked);
+    const approved = new Set(approvedMaskedKeyIds);
+    // Same rule as the AWS adapter: a key nobody approved stops everything; an approved key that is
+    // already gone (a retry after a half-finished deletion) is not a change.
+    if (currentMasked.some((id) => !approved.has(id))) {
+      throw new KeysChangedError([...approvedMaskedKeyIds].sort(), currentMasked);
     }
     const deletedKeys: string[] = [];
     for (const key of current) {
@@ -276,6 +348,13 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
 
   setFeatures(features: RootAccessFeatures): void {
     this.features = { ...features };
+  }
+
+  /** Replaces the modeled rate limits; buckets start full again. */
+  setLimits(limits: SimLimits): void {
+    this.limits = { ...limits };
+    this.callerBucket = limits.perCaller ? new TokenBucket(limits.perCaller, this.now()) : undefined;
+    this.accountBuckets.clear();
   }
 
   setFaults(faults: Partial<SimFaults>): void {
@@ -350,10 +429,37 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     f.notes.push(note);
   }
 
-  /** One simulated API call: counted, delayed, and maybe answered with an injected fault. */
+  /**
+   * The token bucket a call counts against: `iam:*` calls run inside the target account's session
+   * and use that account's quota; `sts:*` and `organizations:*` use the caller's credentials.
+   */
+  private bucketFor(api: string, accountId?: string): TokenBucket | undefined {
+    if (!api.startsWith('iam:')) return this.callerBucket;
+    const limit = this.limits.perAccount;
+    if (!limit || !accountId) return undefined;
+    let bucket = this.accountBuckets.get(accountId);
+    if (!bucket) {
+      bucket = new TokenBucket(limit, this.now());
+      this.accountBuckets.set(accountId, bucket);
+    }
+    return bucket;
+  }
+
+  /** One simulated API call: counted, delayed, rate-limited, and maybe answered with an injected fault. */
   private async call(api: string, accountId?: string): Promise<string> {
     this.calls[api] = (this.calls[api] ?? 0) + 1;
+    if (accountId) this.callsByAccount.set(accountId, (this.callsByAccount.get(accountId) ?? 0) + 1);
     if (this.faults.latencyMs > 0) await this.sleep(this.faults.latencyMs);
+    const bucket = this.bucketFor(api, accountId);
+    if (bucket && !bucket.tryTake(this.now())) {
+      this.throttled[api] = (this.throttled[api] ?? 0) + 1;
+      this.requestCounter++;
+      const requestId = `sim-${this.requestCounter.toString(16).padStart(8, '0')}`;
+      // Worded as the AWS adapters word an SDK ThrottlingException (aws-errors.ts toRootKeyError).
+      throw new TransientAwsError(
+        `${api} for ${accountId ? `account ${accountId}` : 'the caller'} failed and may succeed later: Throttling: Rate exceeded (request id ${requestId})`,
+      );
+    }
     const roll = this.random();
     if (roll < this.faults.throttleRate) {
       this.faultsInjected++;
