@@ -114,6 +114,14 @@ export class EvidenceError extends RootKeyError {
   readonly transient = false;
 }
 
+/**
+ * Another writer appended the same chain position first (exclusive create refused). The evidence
+ * service retries with fresh chain heads; it only escapes when the retries run out.
+ */
+export class EvidenceConflictError extends RootKeyError {
+  readonly transient = true;
+}
+
 /** Verification found the key still present after the bounded polling. */
 export class KeyStillPresentError extends RootKeyError {
   readonly transient = false;

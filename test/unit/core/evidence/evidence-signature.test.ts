@@ -1,0 +1,85 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  createSignatureVerifier,
+  formatPublicKeyFile,
+  localKeyId,
+  parsePublicKeyFile,
+  publicKeyFingerprint,
+} from '../../../../functions/core/evidence/evidence-signature';
+import { buildUnsignedRecord, recordBody } from '../../../../functions/core/evidence/evidence-record';
+import { signRecord, testSigningKey } from '../../../support/evidence/evidence-fixture';
+
+const unsigned = buildUnsignedRecord({
+  caseId: 'RK-111111111111-20261128100000-ab1z',
+  accountId: '111111111111',
+  type: 'outcome',
+  at: '2026-11-28T10:00:00.000Z',
+  recordedAt: '2026-11-28T10:00:00.000Z',
+  data: { status: 'remediated' },
+  sequence: 1,
+  accountSequence: 1,
+  previousDigest: null,
+  previousAccountDigest: null,
+});
+
+describe('evidence signatures', () => {
+  it.each(['ed25519', 'ecdsa'] as const)('accepts a %s signature by the trusted key', (kind) => {
+    const key = testSigningKey(kind, kind === 'ecdsa' ? 'arn:aws:kms:us-east-1:999999999999:key/abc' : undefined);
+    const record = signRecord(key, unsigned);
+
+    const check = createSignatureVerifier([key.trusted])(record.signature, record.digest, recordBody(record));
+
+    expect(check).toEqual({ status: 'valid', keyId: key.trusted.keyId });
+  });
+
+  it('rejects a signature made by another key that claims the trusted key id', () => {
+    const trusted = testSigningKey();
+    const impostor = testSigningKey('ed25519', trusted.trusted.keyId);
+    const record = signRecord(impostor, unsigned);
+
+    const check = createSignatureVerifier([trusted.trusted])(record.signature, record.digest, recordBody(record));
+
+    expect(check.status).toBe('invalid');
+  });
+
+  it('reports a key id that is not trusted, even when some trusted key would verify the bytes', () => {
+    const key = testSigningKey();
+    const record = signRecord(key, unsigned);
+
+    const check = createSignatureVerifier([key.trusted])(
+      { ...record.signature, keyId: 'local-ed25519-0000000000000000' },
+      record.digest,
+      recordBody(record),
+    );
+
+    expect(check).toEqual({ status: 'unknown-key', keyId: 'local-ed25519-0000000000000000' });
+  });
+
+  it('rejects an ECDSA signature labelled as Ed25519', () => {
+    const key = testSigningKey('ecdsa', 'kms-key');
+    const record = signRecord(key, unsigned);
+
+    const check = createSignatureVerifier([key.trusted])(
+      { ...record.signature, algorithm: 'ED25519' },
+      record.digest,
+      recordBody(record),
+    );
+
+    expect(check.status).toBe('invalid');
+  });
+
+  it('reads back the key id written into a public key file, and derives one when it is absent', () => {
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+    const named = parsePublicKeyFile(formatPublicKeyFile('arn:aws:kms:eu-west-1:1:key/k', pem), 'public-key.pem');
+    const bare = parsePublicKeyFile(pem, 'other.pem');
+
+    expect(named.keyId).toBe('arn:aws:kms:eu-west-1:1:key/k');
+    expect(bare.keyId).toBe(localKeyId(pem));
+    expect(bare.keyId).toBe(`local-ed25519-${publicKeyFingerprint(pem).slice(0, 16)}`);
+  });
+
+  it('refuses a public key file without a key', () => {
+    expect(() => parsePublicKeyFile('Key-Id: x\nnot a key\n', 'public-key.pem')).toThrow(/no PEM public key block/);
+  });
+});
