@@ -55,31 +55,27 @@ describe('SfnWorkflowCallbacks', () => {
   });
 
   it('reports throttling as transient, so the caller may retry', async () => {
-    sfnMock
-      .on(SendTaskSuccessCommand)
-      .rejects(
-        new SFNServiceException({
-          name: 'ThrottlingException',
-          $fault: 'client',
-          message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    sfnMock.on(SendTaskSuccessCommand).rejects(
+      new SFNServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const callbacks = new SfnWorkflowCallbacks(new SFNClient({ region: 'eu-west-1' }));
     await expect(callbacks.sendTaskSuccess(TOKEN, {})).rejects.toBeInstanceOf(TransientAwsError);
   });
 
   it('names the missing permission when Step Functions refuses', async () => {
-    sfnMock
-      .on(SendTaskSuccessCommand)
-      .rejects(
-        new SFNServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          message: 'no',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    sfnMock.on(SendTaskSuccessCommand).rejects(
+      new SFNServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'no',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const callbacks = new SfnWorkflowCallbacks(new SFNClient({ region: 'eu-west-1' }));
     await expect(callbacks.sendTaskSuccess(TOKEN, {})).rejects.toMatchObject({
       constructor: AccessDeniedError,
