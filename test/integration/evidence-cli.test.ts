@@ -2,9 +2,15 @@ import { execFile } from 'node:child_process';
 import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../cli/main';
 import type { CliIO } from '../../cli/io';
-import { createLocalEvidence } from '../../functions/services/evidence-service';
+import { S3EvidenceStore } from '../../functions/adapters/aws/s3-evidence-store';
+import { KmsSigner } from '../../functions/adapters/aws/kms-signer';
+import { createLocalEvidence, EvidenceService } from '../../functions/services/evidence-service';
+import { s3BucketDouble } from '../support/evidence/s3-bucket-double';
+import { fakeKmsKey, signDigestLikeKms } from '../support/evidence/fake-kms-ecdsa';
 import { ACCOUNTS, caseIdFor } from '../support/evidence/evidence-fixture';
 import { useTempDir } from '../support/evidence/temp-dir';
 
@@ -187,6 +193,73 @@ describe('rootkey evidence verify', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain(`cases/${remediated}/000003-action.json`);
   }, 60_000);
+});
+
+describe('rootkey evidence verify s3://', () => {
+  const KEY_ARN = 'arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const fake = fakeKmsKey();
+  const kms = mockClient(KMSClient);
+
+  beforeEach(() => {
+    kms.reset();
+    kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+      KeyId: KEY_ARN,
+      Signature: new Uint8Array(signDigestLikeKms(fake, input.Message)),
+    }));
+    kms.on(GetPublicKeyCommand).resolves({
+      KeyId: KEY_ARN,
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+      PublicKey: fake.publicKeyDer,
+    });
+  });
+
+  /** Evidence written as in AWS: S3 store (bucket double) and KMS signer (KMS double). */
+  async function recordInBucket() {
+    const bucket = s3BucketDouble();
+    const store = new S3EvidenceStore({ client: bucket.client, bucket: 'evidence-bucket', prefix: 'evidence/' });
+    const evidence = new EvidenceService({
+      store,
+      signer: new KmsSigner({ client: new KMSClient({ region: 'us-east-1' }), keyId: 'alias/rootkey-evidence' }),
+    });
+    for (const type of ['detection', 'outcome'] as const) {
+      await evidence.record({
+        caseId: remediated,
+        accountId: ACCOUNTS[0],
+        type,
+        at: '2026-11-28T10:00:00.000Z',
+        data: {},
+      });
+    }
+    return bucket;
+  }
+
+  it('verifies evidence in S3 with the key published in the bucket', async () => {
+    await recordInBucket();
+    const io = captureIO();
+
+    const code = await main(['evidence', 'verify', 's3://evidence-bucket/evidence/'], io);
+
+    expect(code).toBe(0);
+    expect(io.out()).toContain('Evidence at s3://evidence-bucket/evidence/: INTACT');
+    expect(io.out()).toContain(`key:        ${KEY_ARN}`);
+  });
+
+  it('fetches the KMS public key when none is published, and names a changed object', async () => {
+    const bucket = await recordInBucket();
+    bucket.objects.delete('evidence/public-key.pem');
+    const name = `evidence/cases/${remediated}/000001-detection.json`;
+    bucket.objects.set(name, (bucket.objects.get(name) ?? '').replace('"data":{}', '"data":{"x":1}'));
+    const io = captureIO();
+
+    const code = await main(['evidence', 'verify', 's3://evidence-bucket/evidence', '--kms-key-id', KEY_ARN], io);
+
+    expect(code).toBe(1);
+    expect(kms).toHaveReceivedCommandWith(GetPublicKeyCommand, { KeyId: KEY_ARN });
+    expect(io.out()).toContain(`cases/${remediated}/000001-detection.json`);
+    expect(io.out()).toContain('[changed]');
+  });
 });
 
 describe('rootkey evidence report', () => {
