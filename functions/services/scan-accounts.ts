@@ -3,6 +3,7 @@ import { decidePosture, type AccountPosture } from '../core/account-posture';
 import { AccessDeniedError, InvalidInputError, RootKeyError, describeError } from '../core/errors';
 import type { OrganizationPort } from '../ports/organization';
 import type { RootKeyReaderPort } from '../ports/root-key-reader';
+import { pacedRunner, type PacingOptions } from './adaptive-rate-limiter';
 import type { Deps } from './dependencies';
 import { mapWithConcurrency } from './map-with-concurrency';
 
@@ -22,7 +23,15 @@ export interface ScanInput {
   includeCredentialReport?: boolean;
   /** Called with (0, total) first and after every account. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Client-side pacing and retries for organization-wide sweeps. Absent: every account is read
+   * once and a throttled read is reported as that account's transient error.
+   */
+  pacing?: ScanPacing;
 }
+
+/** How a sweep stays under AWS's rate limits (see {@link PacingOptions}). */
+export type ScanPacing = PacingOptions;
 
 /** Why one account could not be scanned. Typed errors keep their stable `name`. */
 export interface AccountScanError {
@@ -76,10 +85,11 @@ export async function scanAccounts(input: ScanInput): Promise<ScanResult> {
   const features = await input.organization.rootAccessFeatures();
   const targets: (Account | string)[] = requested.length > 0 ? requested : await input.organization.listAccounts();
 
+  const read: ReadRunner = input.pacing ? pacedRunner(input.pacing) : (job) => job();
   let done = 0;
   input.onProgress?.(0, targets.length);
   const accounts = await mapWithConcurrency(targets, concurrency, async (target): Promise<AccountScanResult> => {
-    const result = await scanOne(input, target, features, includeCredentialReport);
+    const result = await scanOne(input, target, features, includeCredentialReport, read);
     done++;
     input.onProgress?.(done, targets.length);
     return result;
@@ -87,11 +97,14 @@ export async function scanAccounts(input: ScanInput): Promise<ScanResult> {
   return { features, accounts, summary: summarizeScan(accounts) };
 }
 
+type ReadRunner = (job: () => Promise<AccountPosture>) => Promise<AccountPosture>;
+
 async function scanOne(
   input: ScanInput,
   target: Account | string,
   features: RootAccessFeatures,
   includeCredentialReport: boolean,
+  read: ReadRunner,
 ): Promise<AccountScanResult> {
   let account: Account;
   if (typeof target === 'string') {
@@ -104,7 +117,9 @@ async function scanOne(
     account = target;
   }
   try {
-    const posture = await readPosture(input.reader, account, features, input.roleName, includeCredentialReport);
+    const posture = await read(() =>
+      readPosture(input.reader, account, features, input.roleName, includeCredentialReport),
+    );
     return { account, posture };
   } catch (error) {
     return { account, error: toScanError(error), stage: 'read' };

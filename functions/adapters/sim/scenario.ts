@@ -42,6 +42,27 @@ const faultSchema = z.strictObject({
   seed: z.number().int().default(1),
 });
 
+/** One token bucket: sustained requests per second and the burst an idle caller may send at once. */
+const rateLimitSchema = z.strictObject({
+  ratePerSecond: z.number().positive().max(100_000),
+  burst: z.number().int().min(1).max(100_000),
+});
+
+/**
+ * Optional API rate limits, modeled as AWS applies them: calls made with the caller's own
+ * credentials (`sts:*`, `organizations:*`) count against the caller's account; calls made inside
+ * a target account's session (`iam:*`) count against that account. A call over a limit is refused
+ * with throttling (TransientAwsError "Throttling: Rate exceeded") and costs no token. Absent: no limit.
+ */
+const limitsSchema = z.strictObject({
+  /** The calling (central) account's STS and Organizations request rate. */
+  perCaller: rateLimitSchema.optional(),
+  /** Each target account's IAM request rate. */
+  perAccount: rateLimitSchema.optional(),
+  /** How long IAM takes to generate a credential report: GenerateCredentialReport answers STARTED/INPROGRESS until then. */
+  credentialReportMs: z.number().int().min(0).max(3_600_000).optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** Standalone: a single account with no organization. */
@@ -51,12 +72,14 @@ export const scenarioSchema = z.strictObject({
     .default({ rootCredentialsManagement: true, rootSessions: true }),
   accounts: z.array(simAccountSchema).min(1, 'a scenario needs at least one account'),
   faults: faultSchema.default({ throttleRate: 0, serverErrorRate: 0, latencyMs: 0, visibilityDelayMs: 0, seed: 1 }),
+  limits: limitsSchema.optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type SimAccountSpec = Scenario['accounts'][number];
 export type SimKeySpec = SimAccountSpec['rootKeys'][number];
 export type SimFaults = Scenario['faults'];
+export type SimLimits = NonNullable<Scenario['limits']>;
 
 /** Parses a scenario (already JSON-decoded). Throws InvalidInputError naming every problem. */
 export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
