@@ -100,7 +100,7 @@ describe('verifyEvidence', () => {
           expect(result.problems.some((p) => p.file === target.name)).toBe(true);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
