@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import manifestJson from '../../../slack-app/manifest.json';
 
 type Manifest = AppsManifestCreateArguments['manifest'];
-// Compile-time check: the file has the shape of Slack's manifest schema as @slack/web-api types it.
-const manifest: Manifest = manifestJson;
+type BotScope = NonNullable<NonNullable<NonNullable<Manifest['oauth_config']>['scopes']>['bot']>[number];
+// Compile-time check of the file's shape against Slack's manifest schema as @slack/web-api types it; the
+// scope names are checked below through SCOPE_OF, whose values must be real bot scopes.
+const manifest: Manifest = {
+  ...manifestJson,
+  oauth_config: { scopes: { bot: manifestJson.oauth_config.scopes.bot as BotScope[] } },
+};
 
 /** Every Slack Web API method the app and its adapters call, found in the source. */
 function methodsCalled(): Set<string> {
@@ -25,7 +30,7 @@ function methodsCalled(): Set<string> {
 }
 
 /** The bot scope each method needs (views.open needs none). */
-const SCOPE_OF: Record<string, string | undefined> = {
+const SCOPE_OF: Record<string, BotScope | undefined> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
@@ -37,8 +42,8 @@ describe('slack-app/manifest.json', () => {
   it('requests exactly the scopes of the methods the code calls, plus commands for /rootkey', () => {
     const called = methodsCalled();
     for (const method of called) expect(Object.keys(SCOPE_OF)).toContain(method);
-    const needed = new Set([...called].map((m) => SCOPE_OF[m]).filter((s): s is string => s !== undefined));
-    needed.add('commands');
+    const needed = new Set<string>([...called].map((m) => SCOPE_OF[m]).filter((s): s is BotScope => s !== undefined));
+    needed.add('commands' satisfies BotScope);
     expect([...(manifest.oauth_config?.scopes?.bot ?? [])].sort()).toEqual([...needed].sort());
   });
 
