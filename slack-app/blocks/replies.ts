@@ -64,7 +64,8 @@ export function runbookExpiredText(): string {
   return ':hourglass: Too late: the workflow stopped waiting for this step. Nothing was changed.';
 }
 
-/** When something unexpected failed: the person learns that nothing was decided and may retry. */
-export function failureText(): string {
+/** When the click could not be processed: the person learns that nothing was decided and whether to retry. */
+export function failureText(errorName?: string): string {
+  if (errorName === 'CaseNotFoundError') return 'This case does not exist (any more). Nothing was changed.';
   return ':warning: That did not go through (the workflow could not be reached). Nothing was decided; try again in a minute.';
 }

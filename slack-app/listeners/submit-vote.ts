@@ -26,7 +26,7 @@ export async function submitVote(
   } catch (error) {
     const { name, message } = describeError(error);
     logger.error(`Vote on ${input.caseId} by ${input.userId} failed: ${name}: ${message}`);
-    await tellUser(client, logger, where, failureText());
+    await tellUser(client, logger, where, failureText(name));
     return undefined;
   }
   const message = result.case.approval?.message ?? clicked;

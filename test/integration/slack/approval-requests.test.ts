@@ -163,6 +163,25 @@ describe('Slack approval requests over signed HTTP', () => {
     expect(shown).not.toContain('<!channel>');
   });
 
+  it('requires an expiry within 365 days to accept the risk', async () => {
+    h = await startSlackAppHarness([c]);
+    await h.click(ALICE, ACTION_IDS.acceptRisk, c.caseId);
+    const view = h.slack.callsTo('views.open')[0]!.args.view as Record<string, unknown>;
+    const missing = await h.submitView(ALICE, view, 'Batch job owner is migrating', null);
+    const tooFar = await h.submitView(ALICE, view, 'Batch job owner is migrating', '2027-06-02');
+    const ok = await h.submitView(ALICE, view, 'Batch job owner is migrating', '2027-06-01');
+    expect(JSON.parse(missing.body).errors).toEqual({
+      'rootkey.exception.expiry': expect.stringContaining('Choose the date'),
+    });
+    expect(JSON.parse(tooFar.body).errors).toEqual({ 'rootkey.exception.expiry': expect.stringContaining('365 days') });
+    expect(ok.status).toBe(200);
+    expect((await h.cases.get(c.caseId)).decision).toMatchObject({
+      action: 'accept-risk',
+      expiresAt: '2027-06-01T00:00:00.000Z',
+    });
+    expect(h.callbacks.successes).toHaveLength(1);
+  });
+
   it('opens no modal for an outsider', async () => {
     h = await startSlackAppHarness([c]);
     await h.click(MALLORY, ACTION_IDS.acceptRisk, c.caseId);
@@ -205,6 +224,23 @@ describe('Slack approval requests over signed HTTP', () => {
     expect(h.callbacks.successes).toHaveLength(1);
     const decision = h.callbacks.successes[0]!.output as Decision;
     expect(decision.approvers.map((a) => a.userId)).toEqual([ALICE.id, BOB.id]);
+  });
+
+  it('tells the approver to try again when the workflow cannot be reached, and keeps the request open', async () => {
+    h = await startSlackAppHarness([c]);
+    h.callbacks.unavailable = true;
+    await h.click(ALICE, ACTION_IDS.delete, c.caseId);
+    expect(ephemeralTo(h, ALICE.id)).toEqual([expect.stringContaining('Nothing was decided; try again')]);
+    const stored = await h.cases.get(c.caseId);
+    expect(stored.decision).toBeUndefined();
+    expect(stored.pendingTask).toEqual(c.pendingTask);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(0);
+  });
+
+  it('answers a click on a case that does not exist', async () => {
+    h = await startSlackAppHarness([c]);
+    await h.click(ALICE, ACTION_IDS.delete, 'RK-999999999999-20260601110000-zz99');
+    expect(ephemeralTo(h, ALICE.id)).toEqual(['This case does not exist (any more). Nothing was changed.']);
   });
 
   it('acks before the work is done in the default mode, and the decision follows', async () => {
