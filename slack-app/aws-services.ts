@@ -1,0 +1,87 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WebClient } from '@slack/web-api';
+import { DynamoCaseStore } from '../functions/adapters/aws/dynamo-case-store';
+import { KmsSigner } from '../functions/adapters/aws/kms-signer';
+import { S3EvidenceStore } from '../functions/adapters/aws/s3-evidence-store';
+import { SfnWorkflowCallbacks } from '../functions/adapters/aws/sfn-workflow-callbacks';
+import { SfnWorkflowStarter } from '../functions/adapters/aws/sfn-workflow-starter';
+import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
+import { InvalidInputError } from '../functions/core/errors';
+import { systemClock } from '../functions/ports/clock';
+import { EvidenceService } from '../functions/services/evidence-service';
+import type { SlackSecrets, SlackSettings } from './config';
+import type { SlackAppServices } from './services';
+
+/**
+ * Environment of the Slack function: the same names the workflow functions use for the shared
+ * resources, plus the Slack secret and the case workflow. Names and ARNs only, never secret values.
+ */
+export const SLACK_FUNCTION_ENV = {
+  casesTable: 'CASES_TABLE_NAME',
+  evidenceBucket: 'EVIDENCE_BUCKET_NAME',
+  evidenceKmsKey: 'EVIDENCE_KMS_KEY_ARN',
+  signingKey: 'EVIDENCE_SIGNING_KEY_ARN',
+  /** Secret with `{"signingSecret": "…", "botToken": "…"}`. */
+  slackSecretArn: 'SLACK_SECRET_ARN',
+  /** The per-account case workflow, for `/rootkey scan` (optional: without it the command says so). */
+  caseWorkflowArn: 'CASE_WORKFLOW_ARN',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+/** A required variable; a missing one is a deployment error that should fail loudly and early. */
+export function requiredEnv(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new InvalidInputError(`Environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * The Slack app's services in AWS: cases in DynamoDB, evidence in S3 signed by KMS, answers to the
+ * workflow through Step Functions, approvers from Slack. SDK clients take the standard configuration
+ * (Region, endpoints, credential chain) and are traced when a tracer is given. Returns a factory
+ * over the bot token, which the approver directory needs to read the user group.
+ */
+export function awsSlackServices(
+  env: Env,
+  settings: SlackSettings,
+  tracer?: Tracer,
+): (secrets: SlackSecrets) => SlackAppServices {
+  const traced = <C>(client: C): C => (tracer ? tracer.captureAWSv3Client(client) : client);
+  const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const cases = new DynamoCaseStore({ client: ddb, tableName: requiredEnv(env, SLACK_FUNCTION_ENV.casesTable) });
+  const evidence = new EvidenceService({
+    store: new S3EvidenceStore({
+      client: traced(new S3Client({})),
+      bucket: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceBucket),
+      kmsKeyId: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceKmsKey),
+    }),
+    signer: new KmsSigner({
+      client: traced(new KMSClient({})),
+      keyId: requiredEnv(env, SLACK_FUNCTION_ENV.signingKey),
+    }),
+  });
+  const sfn = traced(new SFNClient({}));
+  const workflowArn = env[SLACK_FUNCTION_ENV.caseWorkflowArn]?.trim();
+  const callbacks = new SfnWorkflowCallbacks(sfn);
+  const starter = workflowArn ? new SfnWorkflowStarter(sfn, workflowArn) : undefined;
+  return (secrets) => ({
+    cases,
+    evidence,
+    clock: systemClock,
+    callbacks,
+    approvers: new SlackApproverDirectory({
+      client: new WebClient(secrets.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
+      userIds: settings.approvers,
+      ...(settings.approverGroup ? { groupId: settings.approverGroup } : {}),
+    }),
+    ...(starter ? { starter } : {}),
+  });
+}

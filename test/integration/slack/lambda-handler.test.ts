@@ -1,0 +1,152 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { MemoryCaseStore } from '../../../functions/adapters/local/memory-case-store';
+import { StaticApproverDirectory } from '../../../functions/adapters/slack/slack-approver-directory';
+import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import {
+  awsSlackSetup,
+  createSlackLambdaHandler,
+  handler as deployedHandler,
+  slackSecretsLoader,
+} from '../../../slack-app/lambda-handler';
+import { InvalidInputError } from '../../../functions/core/errors';
+import { APPROVAL_MESSAGE, awaitingCase, manualClock } from '../../support/slack/case-fixture';
+import { EvidenceRecorderDouble } from '../../support/slack/evidence-double';
+import { buttonClickBody, signSlackRequest } from '../../support/slack/signed-requests';
+import { SlackWebApiDouble } from '../../support/slack/slack-web-api-double';
+import { WorkflowCallbacksDouble } from '../../support/slack/workflow-callbacks-double';
+import { ALICE, BOT_TOKEN, CHANNEL, SIGNING_SECRET } from './slack-app-harness';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rootkey/slack-AbCdEf';
+const secretsMock = mockClient(SecretsManagerClient);
+const context = { awsRequestId: 'req-1', functionName: 'rootkey-slack' } as Context;
+
+/** An API Gateway REST (proxy integration) event as Slack's POST to /slack/events arrives. */
+function apiGatewayEvent(body: string, base64: boolean, headers: Record<string, string>) {
+  return {
+    resource: '/slack/events',
+    path: '/slack/events',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { requestId: 'api-req-1', stage: 'prod' },
+    body: base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: base64,
+  };
+}
+
+describe('Slack Lambda handler', () => {
+  let slack: SlackWebApiDouble;
+
+  beforeEach(async () => {
+    secretsMock.reset();
+    secretsMock
+      .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+      .resolves({ SecretString: JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) });
+    slack = new SlackWebApiDouble(BOT_TOKEN);
+    await slack.start();
+  });
+
+  afterEach(async () => {
+    await slack.stop();
+  });
+
+  function setup() {
+    const c = awaitingCase();
+    const cases = new MemoryCaseStore([c]);
+    const callbacks = new WorkflowCallbacksDouble();
+    const handler = createSlackLambdaHandler(async () => ({
+      settings: { channel: CHANNEL, approvers: [ALICE.id], requiredApprovals: 1, slackApiUrl: slack.apiUrl },
+      loadSecrets: slackSecretsLoader(
+        SECRET_ARN,
+        new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: 'eu-west-1' }) }),
+      ),
+      services: () => ({
+        cases,
+        callbacks,
+        evidence: new EvidenceRecorderDouble(),
+        clock: manualClock(),
+        approvers: new StaticApproverDirectory([ALICE.id]),
+      }),
+    }));
+    return { c, cases, callbacks, handler };
+  }
+
+  it.each([
+    ['plain', false],
+    ['base64-encoded', true],
+  ])('decides on a signed click delivered as a %s API Gateway body', async (_label, base64) => {
+    // Prepare
+    const { c, cases, callbacks, handler } = setup();
+    const body = buttonClickBody({
+      user: ALICE,
+      actionId: ACTION_IDS.runbook,
+      value: c.caseId,
+      channel: CHANNEL,
+      messageTs: APPROVAL_MESSAGE.ts,
+    });
+    // Act
+    const response = await handler(apiGatewayEvent(body, base64, signSlackRequest(SIGNING_SECRET, body)), context);
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect((await cases.get(c.caseId)).decision).toMatchObject({
+      action: 'runbook',
+      approvers: [{ userId: ALICE.id }],
+    });
+    expect(callbacks.successes).toHaveLength(1);
+    expect(slack.callsTo('chat.update')).toHaveLength(1);
+    expect(secretsMock).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
+  });
+
+  it('refuses a forged signature with 401 and changes nothing', async () => {
+    const { c, cases, callbacks, handler } = setup();
+    const body = buttonClickBody({
+      user: ALICE,
+      actionId: ACTION_IDS.runbook,
+      value: c.caseId,
+      channel: CHANNEL,
+      messageTs: APPROVAL_MESSAGE.ts,
+    });
+    const response = await handler(apiGatewayEvent(body, true, signSlackRequest('wrong-secret', body)), context);
+    expect(response.statusCode).toBe(401);
+    expect(await cases.get(c.caseId)).toEqual(c);
+    expect(callbacks.successes).toHaveLength(0);
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it('reads the secret once per cache period, not on every request', async () => {
+    const { c, handler } = setup();
+    const body = buttonClickBody({
+      user: ALICE,
+      actionId: ACTION_IDS.runbook,
+      value: c.caseId,
+      channel: CHANNEL,
+      messageTs: APPROVAL_MESSAGE.ts,
+    });
+    await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
+    await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
+    expect(secretsMock).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+  });
+
+  it('exports the deployed entry as a two-argument handler', () => {
+    expect(deployedHandler).toHaveLength(2);
+  });
+
+  it('names the missing variable when the deployment forgot one', async () => {
+    const env = {
+      SLACK_CHANNEL: CHANNEL,
+      SLACK_APPROVERS: ALICE.id,
+      SLACK_SECRET_ARN: SECRET_ARN,
+      AWS_REGION: 'eu-west-1',
+    };
+    await expect(awsSlackSetup(env)).rejects.toThrow(
+      new InvalidInputError('Environment variable CASES_TABLE_NAME is not set'),
+    );
+  });
+});
