@@ -1,0 +1,364 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { HTTPReceiver } from '@slack/bolt';
+import { z } from 'zod';
+import type { Case } from '../functions/core/case';
+import { CaseNotFoundError } from '../functions/core/errors';
+import { normalizeTrigger } from '../functions/core/normalize-trigger';
+import type { LocalExecution } from '../functions/local/local-workflow';
+import { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from './sandbox-runtime';
+import { SlackWebApiStandin } from './slack-standin/web-api';
+import { InteractionSender } from './slack-standin/interactions';
+import { SANDBOX_CHANNEL } from './slack-standin/workspace';
+import { readJson, sendJson, sendText } from './http-util';
+
+const WEB_DIR = resolve(__dirname, 'web');
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+export interface SandboxServerOptions extends Omit<SandboxRuntimeOptions, 'baseUrl'> {
+  port: number;
+  host: string;
+  /** Start the organization sweep as soon as the server listens (what `npm start` does). */
+  sweepOnStart?: boolean;
+}
+
+export interface RunningSandbox {
+  url: string;
+  runtime: SandboxRuntime;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const clickSchema = z.strictObject({
+  userId: z.string().min(1),
+  channel: z.string().min(1),
+  messageTs: z.string().min(1),
+  actionId: z.string().min(1),
+  blockId: z.string().optional(),
+  value: z.string().optional(),
+});
+const submitSchema = z.strictObject({
+  userId: z.string().min(1),
+  viewId: z.string().min(1),
+  values: z.record(z.string(), z.record(z.string(), z.string())),
+});
+const commandSchema = z.strictObject({ userId: z.string().min(1), text: z.string().max(500) });
+const accountSchema = z.strictObject({ accountId: z.string().regex(/^\d{12}$/, 'a 12-digit account id') });
+
+/**
+ * The sandbox's one HTTP server: the Slack stand-in page at `/`, the Web API stand-in under
+ * `/slack/api/`, the real Bolt app at `POST /slack/events`, and the JSON API (`/api/cases`,
+ * `/api/cases/:id`, `POST /api/events`, `/api/workflow`), plus the evidence reports.
+ */
+export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningSandbox> {
+  const server = createServer();
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  let runtime: SandboxRuntime;
+  try {
+    runtime = await createSandboxRuntime({ ...options, baseUrl: url });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const webApi =
+    runtime.workspace && runtime.botToken ? new SlackWebApiStandin(runtime.workspace, runtime.botToken) : undefined;
+  const sender =
+    runtime.workspace && runtime.signingSecret
+      ? new InteractionSender(runtime.workspace, {
+          eventsUrl: `${url}/slack/events`,
+          signingSecret: runtime.signingSecret,
+          responseUrlBase: `${url}/slack/api/response`,
+        })
+      : undefined;
+  const receiver = runtime.slack.receiver as HTTPReceiver;
+
+  server.on('request', (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      const status = error instanceof CaseNotFoundError ? 404 : 500;
+      if (!res.headersSent) sendJson(res, status, { error: (error as Error).message });
+      else res.end();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', url).pathname;
+    const method = req.method ?? 'GET';
+
+    if (path === '/slack/events') {
+      if (runtime.socketMode)
+        return sendJson(res, 404, { error: 'Socket Mode is on: Slack events arrive over the socket' });
+      receiver.requestListener(req, res);
+      return;
+    }
+    if (path.startsWith('/slack/api/')) {
+      if (!webApi || !runtime.workspace)
+        return sendJson(res, 404, { ok: false, error: 'the sandbox talks to a real Slack workspace' });
+      if (method !== 'POST') return sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
+      const rest = path.slice('/slack/api/'.length);
+      if (rest.startsWith('response/')) {
+        const [channel = '', user = '', ts = '-'] = rest.slice('response/'.length).split('/').map(decodeURIComponent);
+        return webApi.handleResponseUrl(channel, user, ts === '-' ? undefined : ts, req, res);
+      }
+      return webApi.handle(rest, req, res);
+    }
+    if (method === 'GET' && (path === '/' || path === '/index.html')) {
+      return sendText(res, 200, 'text/html; charset=utf-8', readFileSync(join(WEB_DIR, 'index.html')));
+    }
+    if (method === 'GET' && path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (method === 'GET' && path.startsWith('/sandbox/assets/')) {
+      const name = path.slice('/sandbox/assets/'.length);
+      const type = ASSETS[name];
+      if (!type) return sendJson(res, 404, { error: 'no such asset' });
+      return sendText(res, 200, type, readFileSync(join(WEB_DIR, name)));
+    }
+    if (path.startsWith('/api/')) return api(path, method, req, res);
+    if (path.startsWith('/sandbox/')) return sandboxPage(path, method, req, res);
+    if (method === 'GET' && path.startsWith('/evidence/reports/')) return report(path, res);
+    sendJson(res, 404, { error: `Nothing at ${method} ${path}` });
+  }
+
+  async function api(path: string, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (method === 'GET' && path === '/api/cases') {
+      const all = await runtime.cases.list();
+      return sendJson(res, 200, { cases: all.map((c) => caseSummary(c)) });
+    }
+    const one = /^\/api\/cases\/([^/]+)$/.exec(path);
+    if (method === 'GET' && one) {
+      const c = await runtime.cases.get(decodeURIComponent(one[1] ?? ''));
+      return sendJson(res, 200, caseDetail(c));
+    }
+    if (method === 'GET' && path === '/api/workflow') {
+      return sendJson(res, 200, { definition: runtime.workflow.definitions.remediation.definition });
+    }
+    if (method === 'POST' && path === '/api/events') return postEvent(req, res);
+    sendJson(res, 404, { error: `Nothing at ${method} ${path}` });
+  }
+
+  /** Takes an EventBridge event as AWS delivers it; answers with the case it started or why it was ignored. */
+  async function postEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const event = await readJson(req, res, 256_000);
+    if (event === undefined) return;
+    let intake;
+    try {
+      intake = normalizeTrigger(event, new Date());
+    } catch (error) {
+      return sendJson(res, 400, { error: (error as Error).message });
+    }
+    if (intake.ignored) return sendJson(res, 200, { started: false, ignored: true, reason: intake.reason });
+    const before = new Set((await runtime.cases.list()).map((c) => c.caseId));
+    const execution =
+      intake.trigger.source === 'schedule' || intake.trigger.source === 'sweep'
+        ? runtime.workflow.startSweep(event)
+        : runtime.workflow.start(event);
+    const outcome = await settle(execution, intake.trigger.accountId, before);
+    sendJson(res, 202, { started: true, executionId: execution.id, trigger: intake.trigger, ...outcome });
+  }
+
+  /** Waits (briefly) until the execution opened its case or ended, so the answer can name the case. */
+  async function settle(execution: LocalExecution, accountId: string, before: Set<string>) {
+    const deadline = Date.now() + 8000;
+    while (Date.now() < deadline) {
+      const opened = (await runtime.cases.list({ accountId })).find((c) => !before.has(c.caseId));
+      if (opened) return { case: caseSummary(opened) };
+      if (execution.status !== 'RUNNING') {
+        const open = await runtime.cases.findOpenByAccount(accountId);
+        const output = execution.output as { ignored?: boolean; reason?: string; duplicate?: boolean } | undefined;
+        if (open)
+          return {
+            duplicateOf: open.caseId,
+            reason: `Account ${accountId} already has open case ${open.caseId}; no second case was started.`,
+          };
+        return {
+          executionStatus: execution.status,
+          reason:
+            output?.reason ??
+            (execution.error
+              ? `${execution.error.error}: ${execution.error.cause}`
+              : 'The account is compliant: no root access key, no case opened.'),
+        };
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { executionStatus: execution.status, reason: 'The execution is still running; see GET /api/cases.' };
+  }
+
+  async function sandboxPage(path: string, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ws = runtime.workspace;
+    if (method === 'GET' && path === '/sandbox/state') {
+      const userId = new URL(req.url ?? '/', url).searchParams.get('user') ?? '';
+      const cases = await runtime.cases.list();
+      return sendJson(res, 200, {
+        mode: runtime.mode,
+        users: ws?.users ?? [],
+        channel: SANDBOX_CHANNEL,
+        messages: ws && userId ? ws.visibleTo(userId) : [],
+        views: ws && userId ? [...ws.views.values()].filter((v) => v.userId === userId) : [],
+        cases: cases.map((c) => caseSummary(c)),
+      });
+    }
+    if (method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    if (path === '/sandbox/sweep') {
+      await readJson(req, res);
+      const execution = runtime.workflow.startSweep({});
+      return sendJson(res, 202, { executionId: execution.id });
+    }
+    if (path === '/sandbox/operator/remove-keys') {
+      const body = accountSchema.safeParse(await readJson(req, res));
+      if (res.headersSent) return;
+      if (!body.success) return sendJson(res, 400, { error: body.error.issues.map((i) => i.message).join('; ') });
+      const removed = runtime.sim.removeKeysByOperator(body.data.accountId);
+      return sendJson(res, 200, { removed });
+    }
+    if (!ws || !sender)
+      return sendJson(res, 409, { error: 'The sandbox talks to a real Slack workspace: use Slack itself.' });
+    const raw = await readJson(req, res);
+    if (raw === undefined) return;
+    if (path === '/sandbox/click') {
+      const body = clickSchema.safeParse(raw);
+      if (!body.success) return sendJson(res, 400, { error: body.error.message });
+      const user = ws.user(body.data.userId);
+      if (!user) return sendJson(res, 400, { error: `Unknown sandbox user ${body.data.userId}` });
+      const answer = await sender.click({ ...body.data, user });
+      return sendJson(res, answer.status === 200 ? 200 : 502, { slackStatus: answer.status, body: answer.body });
+    }
+    if (path === '/sandbox/submit') {
+      const body = submitSchema.safeParse(raw);
+      if (!body.success) return sendJson(res, 400, { error: body.error.message });
+      const user = ws.user(body.data.userId);
+      if (!user) return sendJson(res, 400, { error: `Unknown sandbox user ${body.data.userId}` });
+      const answer = await sender.submitView({ user, viewId: body.data.viewId, values: body.data.values });
+      return sendJson(res, answer.status === 200 ? 200 : 502, { slackStatus: answer.status, body: answer.body });
+    }
+    if (path === '/sandbox/close-view') {
+      const id = typeof (raw as { viewId?: unknown }).viewId === 'string' ? (raw as { viewId: string }).viewId : '';
+      const view = ws.views.get(id);
+      if (view) view.closed = true;
+      return sendJson(res, 200, { closed: Boolean(view) });
+    }
+    if (path === '/sandbox/command') {
+      const body = commandSchema.safeParse(raw);
+      if (!body.success) return sendJson(res, 400, { error: body.error.message });
+      const user = ws.user(body.data.userId);
+      if (!user) return sendJson(res, 400, { error: `Unknown sandbox user ${body.data.userId}` });
+      const answer = await sender.command(user, SANDBOX_CHANNEL.id, '/rootkey', body.data.text);
+      // A slash command's direct answer is shown only to its user, as Slack does.
+      if (answer.status === 200 && answer.body) {
+        try {
+          const parsed = JSON.parse(answer.body) as { text?: string; blocks?: unknown[] };
+          ws.messages.push({
+            ts: ws.nextTs(),
+            channel: SANDBOX_CHANNEL.id,
+            user: 'U0ROOTKEYBOT',
+            text: parsed.text ?? '',
+            ...(parsed.blocks ? { blocks: parsed.blocks } : {}),
+            visibleTo: user.id,
+            replies: [],
+          });
+        } catch {
+          // Plain-text answer: nothing to render beyond the ack.
+        }
+      }
+      return sendJson(res, answer.status === 200 ? 200 : 502, { slackStatus: answer.status });
+    }
+    sendJson(res, 404, { error: `Nothing at ${method} ${path}` });
+  }
+
+  function report(path: string, res: ServerResponse): void {
+    const name = path.slice('/evidence/reports/'.length);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.(html|md)$/.test(name)) return sendJson(res, 400, { error: 'bad report name' });
+    const file = join(runtime.dataDir, 'evidence', 'reports', name);
+    if (!existsSync(file))
+      return sendJson(res, 404, { error: `No report ${name} yet (it is written when the case closes)` });
+    sendText(
+      res,
+      200,
+      name.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8',
+      readFileSync(file),
+    );
+  }
+
+  // Which execution works on which case: the first case id an execution's state output names.
+  const executionCase = new Map<string, string>();
+  runtime.workflow.on((event) => {
+    if (executionCase.has(event.executionId)) return;
+    const data =
+      event.type === 'task-waiting'
+        ? event.caseId
+        : event.type === 'state-exited'
+          ? JSON.stringify(event.data ?? '')
+          : '';
+    const id = data ? /RK-\d{12}-\d{14}-[0-9a-z]{4}/.exec(data)?.[0] : undefined;
+    if (id) executionCase.set(event.executionId, id);
+  });
+
+  function executionFor(c: Case): LocalExecution | undefined {
+    return [...runtime.workflow.executions()]
+      .reverse()
+      .find((e) => e.kind === 'remediation' && executionCase.get(e.id) === c.caseId);
+  }
+
+  function caseSummary(c: Case) {
+    const execution = executionFor(c);
+    const reportReady = existsSync(join(runtime.dataDir, 'evidence', 'reports', `${c.caseId}.html`));
+    return {
+      caseId: c.caseId,
+      accountId: c.accountId,
+      accountName: c.accountName,
+      status: c.status,
+      openedAt: c.openedAt,
+      closedAt: c.closedAt,
+      trigger: c.trigger.source,
+      decision: c.decision
+        ? { action: c.decision.action, by: c.decision.approvers.map((a) => a.userName ?? a.userId) }
+        : undefined,
+      evidenceHead: c.evidenceHead,
+      reportUrl: reportReady ? `/evidence/reports/${c.caseId}.html` : undefined,
+      canOperatorRemove: c.status === 'runbook' && runtime.sim.liveKeyIds(c.accountId).length > 0,
+      execution: execution ? { id: execution.id, status: execution.status } : undefined,
+    };
+  }
+
+  function caseDetail(c: Case) {
+    // The task token is server-side state: never in an API answer.
+    const { pendingTask, ...rest } = c;
+    const execution = executionFor(c);
+    return {
+      ...rest,
+      pendingTask: pendingTask
+        ? { kind: pendingTask.kind, since: pendingTask.since, stepId: pendingTask.stepId }
+        : undefined,
+      reportUrl: existsSync(join(runtime.dataDir, 'evidence', 'reports', `${c.caseId}.html`))
+        ? `/evidence/reports/${c.caseId}.html`
+        : undefined,
+      execution: execution ? { id: execution.id, status: execution.status, path: execution.states() } : undefined,
+    };
+  }
+
+  if (options.sweepOnStart) runtime.workflow.startSweep({});
+
+  return {
+    url,
+    runtime,
+    server,
+    async close() {
+      await runtime.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
