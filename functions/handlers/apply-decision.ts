@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { applyDecision, type AppliedDecision } from '../services/apply-decision';
+import type { Deps } from '../services/dependencies';
+import { caseIdSchema, parseTaskInput } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+const input = z.looseObject({ caseId: caseIdSchema, decision: z.unknown() });
+
+/** Applies the approvers' decision (the approval task's output) to the case. */
+export function createApplyDecisionHandler(deps: Deps): TaskHandler<AppliedDecision> {
+  return async (event) => {
+    const { caseId, decision } = parseTaskInput(input, event, 'apply-decision');
+    return applyDecision(deps, { caseId, decision });
+  };
+}
+
+export const handler = lambdaHandler('apply-decision', ({ deps }) => createApplyDecisionHandler(deps));

@@ -1,0 +1,11 @@
+import type { Deps } from '../services/dependencies';
+import { deleteApprovedKeys } from '../services/remove-keys';
+import { caseInputSchema, parseTaskInput } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+/** Deletes exactly the approved keys through AssumeRoot (KeysChangedError when they changed). */
+export function createDeleteKeysHandler(deps: Deps): TaskHandler<{ caseId: string; deletedKeys: string[] }> {
+  return async (event) => deleteApprovedKeys(deps, parseTaskInput(caseInputSchema, event, 'delete-keys').caseId);
+}
+
+export const handler = lambdaHandler('delete-keys', ({ deps }) => createDeleteKeysHandler(deps));

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { detectForTrigger, type TriggerDetection } from '../services/detect-for-trigger';
+import type { Deps } from '../services/dependencies';
+import { parseTaskInput, triggerSchema } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+const input = z.looseObject({ trigger: triggerSchema });
+
+/** Detect: the account's open case (duplicate trigger) or its root-key posture. */
+export function createDetectRootKeysHandler(deps: Deps): TaskHandler<TriggerDetection> {
+  return async (event) => detectForTrigger(deps, parseTaskInput(input, event, 'detect-root-keys').trigger);
+}
+
+export const handler = lambdaHandler('detect-root-keys', ({ deps }) => createDetectRootKeysHandler(deps));

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { Deps } from '../services/dependencies';
+import { listSweepAccounts, type SweepItem } from '../services/list-sweep-accounts';
+import { accountIdSchema, parseTaskInput } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+/** The sweep starts from the daily schedule (an EventBridge Scheduled Event) or by hand (`{ accounts? }`). */
+const input = z.looseObject({
+  source: z.string().optional(),
+  'detail-type': z.string().optional(),
+  accounts: z.array(accountIdSchema).optional(),
+});
+
+/** The organization sweep's first step: the accounts to start a workflow for. */
+export function createListSweepAccountsHandler(deps: Deps): TaskHandler<{ count: number; items: SweepItem[] }> {
+  return async (event) => {
+    const start = parseTaskInput(input, event ?? {}, 'list-sweep-accounts');
+    const scheduled = start.source === 'aws.events' && start['detail-type'] === 'Scheduled Event';
+    return listSweepAccounts(deps, { scheduled, ...(start.accounts ? { accounts: start.accounts } : {}) });
+  };
+}
+
+export const handler = lambdaHandler('list-sweep-accounts', ({ deps }) => createListSweepAccountsHandler(deps));

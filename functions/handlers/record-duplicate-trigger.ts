@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import type { Deps } from '../services/dependencies';
+import { recordDuplicateTrigger } from '../services/record-duplicate-trigger';
+import { caseIdSchema, parseTaskInput, triggerSchema } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+const input = z.looseObject({ caseId: caseIdSchema, trigger: triggerSchema });
+
+/** A trigger for an account with an open case: evidence on that case, nothing started. */
+export function createRecordDuplicateTriggerHandler(deps: Deps): TaskHandler {
+  return async (event) => recordDuplicateTrigger(deps, parseTaskInput(input, event, 'record-duplicate-trigger'));
+}
+
+export const handler = lambdaHandler('record-duplicate-trigger', ({ deps }) =>
+  createRecordDuplicateTriggerHandler(deps),
+);

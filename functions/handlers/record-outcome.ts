@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import type { Deps } from '../services/dependencies';
+import { recordOutcome, type RecordedOutcome } from '../services/record-outcome';
+import { caseIdSchema, parseTaskInput } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+const input = z.looseObject({
+  caseId: caseIdSchema,
+  status: z.enum(['compliant', 'remediated', 'risk-accepted', 'rejected', 'expired']),
+});
+
+/** Closes the case: outcome evidence (last of the chain), report, final Slack message. */
+export function createRecordOutcomeHandler(deps: Deps): TaskHandler<RecordedOutcome> {
+  return async (event) => recordOutcome(deps, parseTaskInput(input, event, 'record-outcome'));
+}
+
+export const handler = lambdaHandler('record-outcome', ({ deps }) => createRecordOutcomeHandler(deps));

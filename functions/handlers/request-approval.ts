@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
+import type { Deps } from '../services/dependencies';
+import { requestApproval, type ApprovalRequestResult } from '../services/request-approval';
+import { caseIdSchema, parseTaskInput } from './handler-input';
+import { lambdaHandler, type TaskHandler } from './lambda-handler';
+
+const input = z.looseObject({ caseId: caseIdSchema, token: z.string().min(1) });
+
+/**
+ * The approval task (`waitForTaskToken`): stores the token, posts the request once. When approvers
+ * decided while the previous token expired, the stored decision completes this task at once.
+ */
+export function createRequestApprovalHandler(
+  deps: Deps,
+  callbacks: WorkflowCallbacksPort,
+): TaskHandler<ApprovalRequestResult> {
+  return async (event) => {
+    const { caseId, token } = parseTaskInput(input, event, 'request-approval');
+    const result = await requestApproval(deps, { caseId, token });
+    if (result.outcome === 'already-decided') await callbacks.sendTaskSuccess(token, result.decision);
+    return result;
+  };
+}
+
+export const handler = lambdaHandler('request-approval', ({ deps, callbacks }) =>
+  createRequestApprovalHandler(deps, callbacks),
+);

@@ -1,0 +1,8 @@
+import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
+import type { Deps } from '../services/dependencies';
+
+/** What task handlers are built over: the services' dependencies and the way to answer waiting tasks. */
+export interface WorkflowRuntime {
+  deps: Deps;
+  callbacks: WorkflowCallbacksPort;
+}
