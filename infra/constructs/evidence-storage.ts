@@ -1,0 +1,77 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge';
+
+export interface EvidenceStorageProps {
+  encryptionKey: kms.IKey;
+  /** Years Object Lock keeps each evidence object (COMPLIANCE mode: nobody, root included, can shorten it). */
+  retentionYears: number;
+}
+
+/**
+ * The evidence bucket and its access-log bucket. Evidence objects are write-once: Object Lock in
+ * COMPLIANCE mode with a default retention of at least a year, versioning, SSE-KMS under the data
+ * key, TLS-only access, no public access, and every request logged to the log bucket.
+ */
+export class EvidenceStorage extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: EvidenceStorageProps) {
+    super(scope, id);
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to buckets with SSE-S3 default encryption.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.accessLogs,
+      'AwsSolutions-S1',
+      'This bucket is the destination of the evidence bucket access logs, and logging it into itself would loop.',
+    );
+    acknowledge(
+      this.accessLogs,
+      'PCI.DSS.321-S3BucketLoggingEnabled',
+      'This bucket is the destination of the evidence bucket access logs, and logging it into itself would loop.',
+    );
+    acknowledge(
+      this.accessLogs,
+      'PCI.DSS.321-S3DefaultEncryptionKMS',
+      'S3 server access logging can only deliver to a bucket encrypted with SSE-S3, so SSE-KMS is not possible here.',
+    );
+    acknowledge(
+      this.accessLogs,
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+      'Access logs are operational data kept for 400 days in one Region; the evidence they describe is protected by Object Lock.',
+    );
+
+    this.bucket = new s3.Bucket(this, 'Evidence', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(365 * props.retentionYears)),
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'evidence/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.bucket,
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+      'Evidence is protected by Object Lock in COMPLIANCE mode and versioning; cross-Region replication is left to the operator because it needs a second locked bucket in another Region.',
+    );
+  }
+}

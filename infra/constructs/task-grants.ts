@@ -1,0 +1,105 @@
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConstruct } from 'constructs';
+import { CASES_BY_ACCOUNT_INDEX } from '../../functions/adapters/aws/dynamo-case-store';
+import { acknowledge } from './acknowledge';
+
+/**
+ * Explicit, action-by-action grants for the workflow's roles. CDK's `grant*` helpers give families
+ * of actions (`s3:GetObject*`, `s3:List*`, `kms:GenerateDataKey*`, `s3:Abort*`, every index of a
+ * table); these give exactly the calls the adapters make, and nothing on any other resource.
+ */
+export class TaskGrants {
+  constructor(
+    private readonly resources: {
+      table: dynamodb.ITable;
+      bucket: s3.IBucket;
+      dataKey: kms.IKey;
+      signingKey: kms.IKey;
+      slackSecret: secretsmanager.ISecret;
+    },
+  ) {}
+
+  /** `DynamoCaseStore`: reads (item, lock, the `byAccount` index), and with `write` conditional puts and the lock delete. */
+  cases(role: iam.IRole, write: boolean): void {
+    const { table } = this.resources;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: write ? 'ReadAndWriteCases' : 'ReadCases',
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          ...(write ? ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'] : []),
+        ],
+        resources: [table.tableArn, `${table.tableArn}/index/${CASES_BY_ACCOUNT_INDEX}`],
+      }),
+    );
+    this.dataKey(role);
+  }
+
+  /** `EvidenceService` over `S3EvidenceStore` + `KmsSigner`: read and create objects, sign digests. */
+  evidence(role: iam.IRole): void {
+    const { bucket, signingKey } = this.resources;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAndCreateEvidenceObjects',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ListEvidence', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SignEvidenceDigests',
+        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        resources: [signingKey.keyArn],
+      }),
+    );
+    this.dataKey(role);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*]`,
+      'Evidence records are objects with generated keys in the evidence bucket; the statement names that bucket only, and Object Lock keeps every object immutable.',
+    );
+  }
+
+  /** The Slack bot token and signing secret. */
+  slackSecret(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTheSlackSecret',
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [this.resources.slackSecret.secretArn],
+      }),
+    );
+    this.dataKey(role);
+  }
+
+  private readonly keyed = new WeakSet<iam.IRole>();
+
+  /** The data key encrypts the table, the bucket and the secret; one statement per role. */
+  private dataKey(role: iam.IRole): void {
+    if (this.keyed.has(role)) return;
+    this.keyed.add(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseTheDataKey',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.resources.dataKey.keyArn],
+      }),
+    );
+  }
+}
+
+/** The logical id of a construct's CloudFormation resource, as cdk-nag prints it in finding ids. */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).resolve(element.logicalId) as string;
+}

@@ -1,0 +1,342 @@
+import * as path from 'node:path';
+import { Annotations, Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
+import { SLACK_FUNCTION_ENV } from '../../slack-app/aws-services';
+import type { TaskId } from '../../functions/handlers/task-ids';
+import { placeholdersIn, type RootKeyConfig } from '../config';
+import { acknowledge } from '../constructs/acknowledge';
+import { CaseTable } from '../constructs/case-table';
+import { EncryptionKeys } from '../constructs/encryption-keys';
+import { EvidenceStorage } from '../constructs/evidence-storage';
+import { OrganizationSweep } from '../constructs/organization-sweep';
+import { RemediationWorkflow } from '../constructs/remediation-workflow';
+import { SlackEndpoint } from '../constructs/slack-endpoint';
+import { TaskGrants } from '../constructs/task-grants';
+import { nodeFunction, REPO_ROOT, TaskFunctions } from '../constructs/task-functions';
+import { WorkflowAlarms } from '../constructs/workflow-alarms';
+import { WorkflowTriggers } from '../constructs/workflow-triggers';
+
+/** AWS managed task policies of `sts:AssumeRoot` (centralized root access). */
+export const AUDIT_TASK_POLICY = 'IAMAuditRootUserCredentials';
+export const DELETE_TASK_POLICY = 'IAMDeleteRootUserCredentials';
+
+/** The Slack Bolt app's Lambda entry (SLACK team). */
+export const SLACK_HANDLER_ENTRY = path.join(REPO_ROOT, 'slack-app', 'lambda-handler.ts');
+
+export interface CentralStackProps extends StackProps {
+  config: RootKeyConfig;
+}
+
+/** Which tasks need which access; each function gets exactly its own row (least privilege). */
+const NEEDS = {
+  readCases: ['detect-root-keys'],
+  writeCases: [
+    'open-case',
+    'record-duplicate-trigger',
+    'request-approval',
+    'approval-timeout',
+    'apply-decision',
+    'return-to-approval',
+    'delete-keys',
+    'verify-removal',
+    'start-runbook',
+    'await-runbook-step',
+    'record-runbook-step',
+    'runbook-timeout',
+    'update-finding',
+    'record-outcome',
+    'record-failure',
+  ],
+  evidence: [
+    'open-case',
+    'record-duplicate-trigger',
+    'request-approval',
+    'approval-timeout',
+    'apply-decision',
+    'return-to-approval',
+    'delete-keys',
+    'verify-removal',
+    'start-runbook',
+    'record-runbook-step',
+    'runbook-timeout',
+    'update-finding',
+    'record-outcome',
+    'record-failure',
+  ],
+  slack: [
+    'request-approval',
+    'approval-timeout',
+    'apply-decision',
+    'return-to-approval',
+    'start-runbook',
+    'await-runbook-step',
+    'record-runbook-step',
+    'runbook-timeout',
+    'record-outcome',
+    'record-failure',
+  ],
+  findings: ['request-approval', 'update-finding'],
+  organization: ['detect-root-keys', 'return-to-approval', 'verify-removal', 'list-sweep-accounts'],
+  auditRoot: ['detect-root-keys', 'return-to-approval', 'verify-removal'],
+  deleteRoot: ['delete-keys'],
+} satisfies Record<string, TaskId[]>;
+
+/**
+ * The central stack, deployed in the IAM delegated-administrator (security tooling) account in the
+ * Security Hub aggregation Region: the per-account remediation workflow and the organization sweep,
+ * their task functions, the case table, the evidence bucket, the KMS keys, the Slack secret and
+ * endpoint, the triggers and the alarms.
+ */
+export class CentralStack extends Stack {
+  readonly remediation: RemediationWorkflow;
+  readonly sweep: OrganizationSweep;
+  readonly functions: TaskFunctions;
+
+  constructor(scope: Construct, id: string, props: CentralStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    for (const key of placeholdersIn(config)) {
+      Annotations.of(this).addWarningV2(
+        `rootkey:placeholder:${key}`,
+        `${key} still has its placeholder value: set it (cdk.json context or -c) before deploying.`,
+      );
+    }
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const keys = new EncryptionKeys(this, 'Keys');
+    const cases = new CaseTable(this, 'Cases', { encryptionKey: keys.dataKey });
+    const evidence = new EvidenceStorage(this, 'Evidence', {
+      encryptionKey: keys.dataKey,
+      retentionYears: config.evidenceRetentionYears,
+    });
+    const slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
+      description: 'rootkey Slack app: JSON {"botToken": "xoxb-…", "signingSecret": "…"}; set it after deploying',
+      encryptionKey: keys.dataKey,
+    });
+    acknowledge(
+      slackSecret,
+      'AwsSolutions-SMG4',
+      'The bot token and signing secret are issued by Slack and can only be rotated in Slack, so Secrets Manager cannot rotate them.',
+    );
+
+    const environment: Record<string, string> = {
+      [WORKFLOW_ENV.casesTable]: cases.table.tableName,
+      [WORKFLOW_ENV.evidenceBucket]: evidence.bucket.bucketName,
+      [WORKFLOW_ENV.evidenceKmsKey]: keys.dataKey.keyArn,
+      [WORKFLOW_ENV.signingKey]: keys.signingKey.keyArn,
+      [WORKFLOW_ENV.slackSecretArn]: slackSecret.secretArn,
+      [WORKFLOW_ENV.securityHubRegion]: Aws.REGION,
+      [WORKFLOW_ENV.readRoleName]: config.readRoleName,
+      [WORKFLOW_ENV.requiredApprovals]: String(config.requiredApprovals),
+      [WORKFLOW_ENV.maxReminders]: String(config.maxReminders),
+      SLACK_CHANNEL: config.slackChannel,
+      ...(config.approvers.length ? { SLACK_APPROVERS: config.approvers.join(',') } : {}),
+      ...(config.approverGroup ? { SLACK_APPROVER_GROUP: config.approverGroup } : {}),
+      ...(config.escalationMention ? { SLACK_ESCALATION_MENTION: config.escalationMention } : {}),
+    };
+    const defaults = { environment, logRetention, encryptionKey: keys.dataKey };
+    this.functions = new TaskFunctions(this, 'Tasks', defaults);
+    const fns = this.functions;
+
+    // ---- least-privilege grants per task ----------------------------------------------------
+    const grants = new TaskGrants({
+      table: cases.table,
+      bucket: evidence.bucket,
+      dataKey: keys.dataKey,
+      signingKey: keys.signingKey,
+      slackSecret,
+    });
+    for (const task of NEEDS.readCases) grants.cases(fns.role(task), false);
+    for (const task of NEEDS.writeCases) grants.cases(fns.role(task), true);
+    for (const task of NEEDS.evidence) grants.evidence(fns.role(task));
+    for (const task of NEEDS.slack) grants.slackSecret(fns.role(task));
+    const hub = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:hub/default`;
+    fns.allow(
+      NEEDS.findings,
+      new iam.PolicyStatement({
+        actions: ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'],
+        resources: [hub],
+      }),
+    );
+    fns.allow(
+      NEEDS.organization,
+      new iam.PolicyStatement({
+        sid: 'ReadTheOrganization',
+        actions: [
+          'organizations:DescribeOrganization',
+          'organizations:ListAccounts',
+          'organizations:DescribeAccount',
+          'iam:ListOrganizationsFeatures',
+          'iam:ListAccountAliases',
+        ],
+        resources: ['*'],
+      }),
+    );
+    const inOrg = { StringEquals: { 'aws:ResourceOrgID': config.orgId } };
+    const rootOf = `arn:${Aws.PARTITION}:iam::*:root`;
+    const taskPolicy = (name: string) => `arn:${Aws.PARTITION}:iam::aws:policy/root-task/${name}`;
+    fns.allow(
+      NEEDS.auditRoot,
+      new iam.PolicyStatement({
+        sid: 'AuditRootCredentialsOfOrganizationAccounts',
+        actions: ['sts:AssumeRoot'],
+        resources: [rootOf],
+        conditions: { StringEquals: { ...inOrg.StringEquals, 'sts:TaskPolicyArn': taskPolicy(AUDIT_TASK_POLICY) } },
+      }),
+    );
+    fns.allow(
+      NEEDS.deleteRoot,
+      new iam.PolicyStatement({
+        sid: 'DeleteRootCredentialsOfOrganizationAccounts',
+        actions: ['sts:AssumeRoot'],
+        resources: [rootOf],
+        conditions: { StringEquals: { ...inOrg.StringEquals, 'sts:TaskPolicyArn': taskPolicy(DELETE_TASK_POLICY) } },
+      }),
+    );
+    fns.allow(
+      NEEDS.auditRoot,
+      new iam.PolicyStatement({
+        sid: 'AssumeTheReadRoleWhereAssumeRootCannotReach',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.readRoleName}`],
+        conditions: inOrg,
+      }),
+    );
+    fns.allow(
+      NEEDS.auditRoot,
+      new iam.PolicyStatement({
+        sid: 'ReadThisAccountsOwnRootKeySignals',
+        actions: ['iam:GetAccountSummary', 'iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+        resources: ['*'],
+      }),
+    );
+    for (const task of [...NEEDS.organization, ...NEEDS.auditRoot, ...NEEDS.findings] as TaskId[]) {
+      acknowledge(
+        fns.role(task),
+        'AwsSolutions-IAM5[Resource::*]',
+        'Organizations listing, iam:ListOrganizationsFeatures, X-Ray and the account-level IAM reads (GetAccountSummary, the credential report) have no resource-level permissions.',
+      );
+    }
+    for (const task of [...NEEDS.auditRoot, ...NEEDS.deleteRoot] as TaskId[]) {
+      acknowledge(
+        fns.role(task),
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:root]',
+        'AssumeRoot targets any member account of the organization: the statement is limited by aws:ResourceOrgID to this organization and by sts:TaskPolicyArn to the one task policy the function uses.',
+      );
+    }
+    for (const task of NEEDS.auditRoot) {
+      acknowledge(
+        fns.role(task),
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.readRoleName}]`,
+        'The read-only role exists in every account AssumeRoot cannot reach; the statement names only that role and is limited by aws:ResourceOrgID to this organization.',
+      );
+    }
+    // ---- workflows ---------------------------------------------------------------------------
+    const recheckGroup = new scheduler.CfnScheduleGroup(this, 'RecheckSchedules', { name: 'rootkey-rechecks' });
+    const recheckRole = new iam.Role(this, 'RecheckSchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: 'rootkey: EventBridge Scheduler starts the workflow when an accepted risk expires',
+    });
+    this.remediation = new RemediationWorkflow(this, 'Remediation', {
+      functionFor: (task) => fns.fn(task),
+      approvalTimeout: Duration.hours(config.approvalTimeoutHours),
+      runbookStepTimeout: Duration.hours(config.runbookStepTimeoutHours),
+      recheckSchedulerRole: recheckRole,
+      recheckScheduleGroupName: recheckGroup.name!,
+      encryptionKey: keys.dataKey,
+      logRetention,
+    });
+    this.remediation.node.addDependency(recheckGroup);
+    this.remediation.stateMachine.grantStartExecution(recheckRole);
+    acknowledge(
+      recheckRole,
+      'PCI.DSS.321-IAMNoInlinePolicy',
+      'The role exists only for EventBridge Scheduler to start this workflow; its policy names that one state machine.',
+    );
+    // A separate policy (not the function role's default policy): the state machine refers to the
+    // function and the function's role would refer to the state machine, a cycle otherwise.
+    const callbacks = new iam.Policy(this, 'ApprovalTaskCallbacks', { roles: [fns.role('request-approval')] });
+    acknowledge(
+      callbacks,
+      'PCI.DSS.321-IAMNoInlinePolicy',
+      'This policy belongs to the approval task function alone and allows only answering tasks of this workflow.',
+    );
+    callbacks.addStatements(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [this.remediation.stateMachine.stateMachineArn],
+      }),
+    );
+
+    this.sweep = new OrganizationSweep(this, 'Sweep', {
+      listAccounts: fns.fn('list-sweep-accounts'),
+      remediation: this.remediation.stateMachine,
+      maxConcurrency: config.sweepConcurrency,
+      mapMode: config.sweepMapMode,
+      encryptionKey: keys.dataKey,
+      logRetention,
+    });
+
+    const triggers = new WorkflowTriggers(this, 'Triggers', {
+      remediation: this.remediation.stateMachine,
+      sweep: this.sweep.stateMachine,
+      orgId: config.orgId,
+      eventBusName: config.eventBusName,
+      sweepSchedule: config.sweepSchedule,
+      encryptionKey: keys.dataKey,
+    });
+    const alarms = new WorkflowAlarms(this, 'Alarms', {
+      stateMachines: [
+        { name: 'Remediation', machine: this.remediation.stateMachine },
+        { name: 'Sweep', machine: this.sweep.stateMachine },
+      ],
+      deadLetterQueue: triggers.deadLetterQueue,
+      encryptionKey: keys.dataKey,
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    });
+
+    // ---- Slack -------------------------------------------------------------------------------
+    const slackFn = nodeFunction(this, 'SlackApp', {
+      entry: SLACK_HANDLER_ENTRY,
+      description: 'rootkey Slack app (Bolt): approvals, runbook steps, /rootkey',
+      timeout: Duration.seconds(30),
+      defaults: {
+        ...defaults,
+        environment: {
+          ...environment,
+          [SLACK_FUNCTION_ENV.caseWorkflowArn]: this.remediation.stateMachine.stateMachineArn,
+        },
+      },
+    });
+    const slackRole = slackFn.role!;
+    grants.cases(slackRole, true);
+    grants.evidence(slackRole);
+    grants.slackSecret(slackRole);
+    this.remediation.stateMachine.grantTaskResponse(slackRole);
+    this.remediation.stateMachine.grantStartExecution(slackRole);
+    const endpoint = new SlackEndpoint(this, 'Slack', {
+      handler: slackFn,
+      rateLimit: config.slackRateLimit,
+      burstLimit: config.slackBurstLimit,
+      encryptionKey: keys.dataKey,
+      logRetention,
+    });
+    new CfnOutput(this, 'SlackRequestUrl', {
+      description: 'Request URL for Event Subscriptions, Interactivity and the /rootkey command',
+      value: endpoint.api.urlForPath('/slack/events'),
+    });
+
+    new CfnOutput(this, 'RemediationStateMachineArn', { value: this.remediation.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'CentralEventBusArn', { value: triggers.bus.eventBusArn });
+    new CfnOutput(this, 'EvidenceBucketName', { value: evidence.bucket.bucketName });
+    new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+  }
+}
