@@ -1,0 +1,49 @@
+import { buildRootKeyApp, cdkJsonContext } from '../../infra/build-app';
+import { extractStateMachines, type CfnTemplate, type ExtractedStateMachine } from './definition-extraction';
+
+/** The two state machines the infra synthesizes, as plain ASL. */
+export interface WorkflowDefinitions {
+  remediation: ExtractedStateMachine;
+  sweep: ExtractedStateMachine;
+}
+
+/** Picks the remediation and sweep state machines out of the central stack's template (by their `rootkey:workflow` tag). */
+export function definitionsFromTemplate(template: CfnTemplate): WorkflowDefinitions {
+  const machines = extractStateMachines(template);
+  const find = (workflow: string): ExtractedStateMachine => {
+    const found = machines.find((m) => m.workflow === workflow);
+    if (!found) throw new Error(`The template has no state machine tagged rootkey:workflow=${workflow}`);
+    return found;
+  };
+  return { remediation: find('remediation'), sweep: find('sweep') };
+}
+
+const cache = new Map<string, WorkflowDefinitions>();
+
+/**
+ * Synthesizes the CDK app in-process and returns its workflow definitions, exactly as `cdk synth`
+ * produces them, with three local choices: no asset bundling (the handlers run in-process), no
+ * cdk-nag validation (the infra tests run it), and the sweep's inline Map (aws-local-stepfunctions
+ * has no Distributed Map). Extra context (for example `rootkey:approvalTimeoutHours`) overrides
+ * cdk.json. Cached per process and context: synthesis takes a few seconds.
+ */
+export function synthesizeWorkflowDefinitions(context: Record<string, unknown> = {}): WorkflowDefinitions {
+  const key = JSON.stringify(context);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const { app, central } = buildRootKeyApp({
+    context: {
+      ...cdkJsonContext(),
+      'aws:cdk:bundling-stacks': [],
+      'rootkey:nag': false,
+      'rootkey:sweepMapMode': 'inline',
+      // Placeholder warnings are for `cdk synth` users; the local runner has no use for them in its output.
+      '@aws-cdk/core:annotationsInValidationReport': false,
+      ...context,
+    },
+  });
+  const assembly = app.synth({ skipValidation: true });
+  const definitions = definitionsFromTemplate(assembly.getStackByName(central.stackName).template as CfnTemplate);
+  cache.set(key, definitions);
+  return definitions;
+}
