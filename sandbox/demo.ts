@@ -199,7 +199,12 @@ async function submitException(
   userId: string,
   action: DecisionAction,
 ): Promise<void> {
-  const view = [...ws.views.values()].reverse().find((v) => v.userId === userId && !v.closed);
+  // The app opens the modal after acknowledging the click, so it appears a moment later.
+  let view;
+  for (let i = 0; i < 100 && !view; i++) {
+    view = [...ws.views.values()].reverse().find((v) => v.userId === userId && !v.closed);
+    if (!view) await new Promise((r) => setTimeout(r, 50));
+  }
   const user = ws.user(userId);
   if (!view || !user) throw new Error(`The ${action} modal did not open for ${userId}`);
   const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);

@@ -103,7 +103,7 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     timeout: 5000,
   };
-  const client = new WebClient(slackConfig.botToken, clientOptions);
+  const client = new WebClient(slackConfig.botToken, { ...clientOptions, logger: quietLogger(log) });
   const notifier = new SlackNotifier({
     client,
     channel: slackConfig.channel,

@@ -423,8 +423,15 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
   }
 
   private updateFinding(ref: FindingRef, status: SimFinding['workflowStatus'], note: string): void {
-    const f = [...this.findings.values()].find((x) => x.id === ref.id);
-    if (!f) throw new InvalidInputError(`No finding ${ref.id}`);
+    let f = [...this.findings.values()].find((x) => x.id === ref.id);
+    if (!f) {
+      // A finding the simulation did not generate reached the workflow through an event (the sandbox's
+      // POST /api/events): Security Hub would hold it, so the simulation takes it in for its account.
+      const accountId = /:(\d{12}):/.exec(ref.id)?.[1];
+      if (!accountId || !this.accounts.has(accountId)) throw new InvalidInputError(`No finding ${ref.id}`);
+      f = { accountId, id: ref.id, productArn: ref.productArn, workflowStatus: 'NEW', notes: [] };
+      this.findings.set(accountId, f);
+    }
     f.workflowStatus = status;
     f.notes.push(note);
   }
