@@ -1,0 +1,169 @@
+import aslValidator from 'asl-validator';
+import { TRANSIENT_ERROR_NAMES } from '../../../functions/core/errors';
+import { allStates } from '../../../functions/local/local-workflow';
+import {
+  definitionsFromTemplate,
+  synthesizeWorkflowDefinitions,
+  type WorkflowDefinitions,
+} from '../../../functions/local/workflow-definitions';
+import type { CfnTemplate } from '../../../functions/local/definition-extraction';
+import { RETRIED_ERRORS } from '../../../infra/constructs/remediation-workflow';
+import { synthesizeApp } from '../../support/infra/synth';
+
+/**
+ * The synthesized definitions themselves: valid ASL, the retry/catch discipline, and the rule that
+ * no path ends without an evidence record. The AWS variant (Distributed Map) and the local variant
+ * (inline Map) are both synthesized from the same constructs.
+ */
+type State = Record<string, any>;
+let local: WorkflowDefinitions;
+let aws: WorkflowDefinitions;
+
+beforeAll(() => {
+  local = synthesizeWorkflowDefinitions();
+  aws = definitionsFromTemplate(
+    synthesizeApp({ 'rootkey:nag': false, 'rootkey:approvalTimeoutHours': 48 }).centralTemplate.toJSON() as CfnTemplate,
+  );
+}, 240_000);
+
+function states(definition: Record<string, unknown>): Record<string, State> {
+  return Object.fromEntries(allStates(definition)) as Record<string, State>;
+}
+
+/** Every state that can hand control to `target` (Next, Default, Choices, Catch). */
+function predecessors(all: Record<string, State>, target: string): string[] {
+  return Object.entries(all)
+    .filter(([, s]) =>
+      [
+        s['Next'],
+        s['Default'],
+        ...(s['Choices'] ?? []).map((c: State) => c['Next']),
+        ...(s['Catch'] ?? []).map((c: State) => c['Next']),
+      ].includes(target),
+    )
+    .map(([name]) => name);
+}
+
+function functionOf(state: State): string | undefined {
+  const arn = String(state['Parameters']?.['FunctionName'] ?? state['Resource'] ?? '');
+  return /:function:([^:]+)$/.exec(arn)?.[1];
+}
+
+describe('the synthesized definitions', () => {
+  it.each(['remediation', 'sweep'] as const)('are valid ASL (%s, local and AWS variants)', (kind) => {
+    for (const definitions of [local, aws]) {
+      const result = aslValidator(definitions[kind].definition as never, { checkArn: true, checkPaths: true });
+      expect({ kind, valid: result.isValid, errors: result.isValid ? '' : result.errorsText('\n') }).toEqual({
+        kind,
+        valid: true,
+        errors: '',
+      });
+    }
+  });
+
+  it('retry transient errors only, with backoff and jitter', () => {
+    const expected = [...TRANSIENT_ERROR_NAMES, 'EvidenceConflictError'];
+    for (const [name, state] of Object.entries(states(local.remediation.definition))) {
+      // The scheduler call also retries EventBridge Scheduler's own throttling and 5xx.
+      const extra =
+        name === 'ScheduleRecheck' ? ['Scheduler.ThrottlingException', 'Scheduler.InternalServerException'] : [];
+      for (const retrier of (state['Retry'] ?? []) as State[]) {
+        expect({ name, errors: retrier['ErrorEquals'] }).toEqual({ name, errors: [...RETRIED_ERRORS, ...extra] });
+        expect(retrier).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });
+      }
+    }
+    expect(RETRIED_ERRORS).toEqual(expect.arrayContaining(expected));
+    expect(RETRIED_ERRORS).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^States\.(ALL|TaskFailed|Timeout)$/)]),
+    );
+  });
+
+  it('catch every error of every task into the failure-evidence path', () => {
+    const all = states(local.remediation.definition);
+    for (const [name, state] of Object.entries(all)) {
+      if (state['Type'] !== 'Task' || name === 'RecordFailure') continue;
+      const catchers = (state['Catch'] ?? []) as State[];
+      expect({ name, last: catchers.at(-1) }).toEqual({
+        name,
+        last: { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+      });
+    }
+    expect(functionOf(all['RecordFailure']!)).toBe('record-failure');
+    expect(all['RecordFailure']!['Catch']).toBeUndefined();
+  });
+
+  it('end no path without an evidence record (the ignored non-root event opens no case)', () => {
+    const all = states(local.remediation.definition);
+    const recording = new Set(['record-outcome', 'record-duplicate-trigger', 'record-failure']);
+    const ends = Object.entries(all).filter(([, s]) => s['Type'] === 'Succeed' || s['Type'] === 'Fail');
+    expect(ends.map(([name]) => name).sort()).toEqual(
+      ['Compliant', 'DuplicateTrigger', 'ExceptionRecorded', 'Expired', 'Failed', 'Ignored', 'Remediated'].sort(),
+    );
+    for (const [name] of ends) {
+      if (name === 'Ignored') {
+        expect(predecessors(all, name)).toEqual(['TriggerIgnored?']);
+        continue;
+      }
+      for (const before of predecessors(all, name)) {
+        expect({ end: name, before, task: functionOf(all[before]!) }).toEqual({
+          end: name,
+          before,
+          task: expect.stringMatching(new RegExp(`^(${[...recording].join('|')})$`)),
+        });
+      }
+    }
+  });
+
+  it('wait for people with task tokens and turn a timeout into the reminder ladder', () => {
+    const all = states(aws.remediation.definition);
+    for (const name of ['RequestApproval', 'AwaitRunbookStep']) {
+      expect(all[name]).toMatchObject({
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { Payload: expect.objectContaining({ 'token.$': '$$.Task.Token' }) },
+      });
+      expect(all[name]!['Catch'][0]).toMatchObject({ ErrorEquals: ['States.Timeout'] });
+    }
+    expect(all['RequestApproval']!['TimeoutSeconds']).toBe(48 * 3600);
+    expect(all['AwaitRunbookStep']!['TimeoutSeconds']).toBe(72 * 3600);
+    expect(all['RequestApproval']!['Catch'][0]['Next']).toBe('ApprovalTimedOut');
+    expect(all['AwaitRunbookStep']!['Catch'][0]['Next']).toBe('RunbookStepTimedOut');
+  });
+
+  it('send changed keys back to approval and an unreachable account to the runbook', () => {
+    const catchers = states(local.remediation.definition)['DeleteKeys']!['Catch'] as State[];
+    expect(catchers.map((c) => [c['ErrorEquals'], c['Next']])).toEqual([
+      [['KeysChangedError'], 'KeysChanged'],
+      [['RootAccessUnavailableError'], 'FallBackToRunbook'],
+      [['States.ALL'], 'RecordFailure'],
+    ]);
+    const keysLeft = states(local.remediation.definition)['KeysLeft?']!;
+    expect(keysLeft['Choices'][0]).toMatchObject({ StringEquals: 'approval', Next: 'RequestApproval' });
+  });
+
+  it('poll verification with a bounded wait and return to the runbook when the key stays', () => {
+    const all = states(local.remediation.definition);
+    expect(all['WaitBeforeNextCheck']).toMatchObject({ Type: 'Wait', SecondsPath: '$.verification.waitSeconds' });
+    expect(all['KeyGone?']!['Choices']).toEqual([
+      expect.objectContaining({ Variable: '$.verification.gone', BooleanEquals: true, Next: 'ResolveFinding' }),
+      expect.objectContaining({ Variable: '$.verification.exhausted', BooleanEquals: true, Next: 'RestartRunbook' }),
+    ]);
+    expect(all['RestartRunbook']!['Parameters']).toMatchObject({ reason: 'key-still-present' });
+  });
+
+  it('sweep the organization with a Distributed Map in AWS and an inline Map locally', () => {
+    const awsMap = states(aws.sweep.definition)['StartAccountWorkflows']!;
+    const localMap = states(local.sweep.definition)['StartAccountWorkflows']!;
+    expect(awsMap).toMatchObject({
+      Type: 'Map',
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
+    });
+    expect(localMap['ItemProcessor']['ProcessorConfig']?.['Mode'] ?? 'INLINE').toBe('INLINE');
+    for (const map of [awsMap, localMap]) {
+      expect(map['ItemProcessor']['States']['StartAccountWorkflow']).toMatchObject({
+        Resource: 'arn:aws:states:::states:startExecution',
+        Parameters: { 'Input.$': '$', StateMachineArn: aws.remediation.arn },
+      });
+    }
+  });
+});
