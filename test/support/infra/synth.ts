@@ -34,7 +34,11 @@ export function synthesizeApp(context: Record<string, unknown> = {}): Synthesize
   };
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
+/** Template JSON as the tests walk it: deliberately loose, the assertions check the shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON has no static type worth writing here.
+export type TemplateJson = any;
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, TemplateJson> }>;
 
 /** The logical id of the function that runs `task` (env ROOTKEY_TASK). */
 export function functionIdOf(template: Template, task: string): string {
@@ -53,21 +57,21 @@ export function roleIdOf(template: Template, functionId: string): string {
 }
 
 /** Every IAM statement attached to a role (all its policies). */
-export function statementsOfRole(template: Template, roleId: string): Record<string, any>[] {
+export function statementsOfRole(template: Template, roleId: string): Record<string, TemplateJson>[] {
   const policies = template.findResources('AWS::IAM::Policy') as Resources;
   return Object.values(policies)
     .filter((p) =>
       (p.Properties?.['Roles'] as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
     )
-    .flatMap((p) => p.Properties!['PolicyDocument']['Statement'] as Record<string, any>[]);
+    .flatMap((p) => p.Properties!['PolicyDocument']['Statement'] as Record<string, TemplateJson>[]);
 }
 
 /** The statements of the role of the function that runs `task`. */
-export function statementsOfTask(template: Template, task: string): Record<string, any>[] {
+export function statementsOfTask(template: Template, task: string): Record<string, TemplateJson>[] {
   return statementsOfRole(template, roleIdOf(template, functionIdOf(template, task)));
 }
 
 /** Every action a set of statements allows. */
-export function actionsOf(statements: Record<string, any>[]): string[] {
+export function actionsOf(statements: Record<string, TemplateJson>[]): string[] {
   return statements.flatMap((s) => (Array.isArray(s['Action']) ? s['Action'] : [s['Action']]) as string[]);
 }

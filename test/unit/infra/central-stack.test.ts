@@ -7,6 +7,7 @@ import {
   statementsOfTask,
   synthesizeApp,
   type SynthesizedApp,
+  type TemplateJson,
 } from '../../support/infra/synth';
 
 /**
@@ -29,7 +30,7 @@ const taskPolicy = (name: string) => ({
 const AUDIT = taskPolicy('IAMAuditRootUserCredentials');
 const DELETE = taskPolicy('IAMDeleteRootUserCredentials');
 
-function assumeRootStatements(task: string): Record<string, any>[] {
+function assumeRootStatements(task: string): Record<string, TemplateJson>[] {
   return statementsOfTask(template, task).filter((s) => actionsOf([s]).includes('sts:AssumeRoot'));
 }
 

@@ -8,14 +8,14 @@ import {
 } from '../../../functions/local/workflow-definitions';
 import type { CfnTemplate } from '../../../functions/local/definition-extraction';
 import { RETRIED_ERRORS } from '../../../infra/constructs/remediation-workflow';
-import { synthesizeApp } from '../../support/infra/synth';
+import { synthesizeApp, type TemplateJson } from '../../support/infra/synth';
 
 /**
  * The synthesized definitions themselves: valid ASL, the retry/catch discipline, and the rule that
  * no path ends without an evidence record. The AWS variant (Distributed Map) and the local variant
  * (inline Map) are both synthesized from the same constructs.
  */
-type State = Record<string, any>;
+type State = Record<string, TemplateJson>;
 let local: WorkflowDefinitions;
 let aws: WorkflowDefinitions;
 
