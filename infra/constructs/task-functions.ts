@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -158,14 +158,6 @@ export class TaskFunctions extends Construct {
   /** Adds a statement to the given tasks' roles. */
   allow(tasks: readonly TaskId[], statement: iam.PolicyStatement): void {
     for (const task of tasks) this.role(task).addToPrincipalPolicy(statement);
-  }
-
-  all(): [TaskId, nodejs.NodejsFunction][] {
-    return [...this.functions.entries()];
-  }
-
-  get region(): string {
-    return Stack.of(this).region;
   }
 }
 

@@ -214,7 +214,7 @@ export class CentralStack extends Stack {
         resources: ['*'],
       }),
     );
-    for (const task of [...NEEDS.organization, ...NEEDS.auditRoot, ...NEEDS.findings] as TaskId[]) {
+    for (const task of [...NEEDS.organization, ...NEEDS.auditRoot] as TaskId[]) {
       acknowledge(
         fns.role(task),
         'AwsSolutions-IAM5[Resource::*]',
