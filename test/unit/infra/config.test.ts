@@ -52,6 +52,12 @@ describe('the deployment configuration', () => {
     expect(read).toThrow(/rootkey:maxReminders/);
   });
 
+  it('never keeps evidence for less than a year', () => {
+    expect(() => readConfig(contextOf({ 'rootkey:evidenceRetentionYears': 0 }))).toThrow(
+      /rootkey:evidenceRetentionYears/,
+    );
+  });
+
   it('refuses a configuration in which nobody may approve', () => {
     expect(() => readConfig(contextOf({ 'rootkey:approvers': '' }))).toThrow(
       /rootkey:approvers or rootkey:approverGroup/,

@@ -1,12 +1,15 @@
 import aslValidator from 'asl-validator';
 import { TRANSIENT_ERROR_NAMES } from '../../../functions/core/errors';
 import { allStates } from '../../../functions/local/local-workflow';
-import {
-  definitionsFromTemplate,
-  synthesizeWorkflowDefinitions,
-  type WorkflowDefinitions,
-} from '../../../functions/local/workflow-definitions';
-import type { CfnTemplate } from '../../../functions/local/definition-extraction';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { definitionsFromTemplate, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { extractStateMachines, type CfnTemplate } from '../../../functions/local/definition-extraction';
+import { OrganizationSweep } from '../../../infra/constructs/organization-sweep';
 import { RETRIED_ERRORS } from '../../../infra/constructs/remediation-workflow';
 import { synthesizeApp, type TemplateJson } from '../../support/infra/synth';
 
@@ -16,15 +19,31 @@ import { synthesizeApp, type TemplateJson } from '../../support/infra/synth';
  * (inline Map) are both synthesized from the same constructs.
  */
 type State = Record<string, TemplateJson>;
-let local: WorkflowDefinitions;
 let aws: WorkflowDefinitions;
+/** The local variant differs in the sweep's Map only; the construct alone gives it without a second app synthesis. */
+let localSweep: Record<string, unknown>;
 
 beforeAll(() => {
-  local = synthesizeWorkflowDefinitions();
   aws = definitionsFromTemplate(
     synthesizeApp({ 'rootkey:nag': false, 'rootkey:approvalTimeoutHours': 48 }).centralTemplate.toJSON() as CfnTemplate,
   );
+  localSweep = inlineSweepDefinition();
 }, 240_000);
+
+function inlineSweepDefinition(): Record<string, unknown> {
+  const stack = new Stack(new App(), 'LocalSweep', { env: { account: '123456789012', region: 'us-east-1' } });
+  const sweep = new OrganizationSweep(stack, 'Sweep', {
+    listAccounts: lambda.Function.fromFunctionArn(stack, 'List', 'arn:aws:lambda:us-east-1:123456789012:function:list'),
+    remediation: sfn.StateMachine.fromStateMachineArn(stack, 'Remediation', aws.remediation.arn),
+    maxConcurrency: 10,
+    mapMode: 'inline',
+    encryptionKey: new kms.Key(stack, 'Key'),
+    logRetention: logs.RetentionDays.ONE_YEAR,
+  });
+  const [machine] = extractStateMachines(Template.fromStack(stack).toJSON() as CfnTemplate);
+  expect(machine?.logicalId).toContain(stack.getLogicalId(sweep.stateMachine.node.defaultChild as CfnElement));
+  return machine!.definition;
+}
 
 function states(definition: Record<string, unknown>): Record<string, State> {
   return Object.fromEntries(allStates(definition)) as Record<string, State>;
@@ -50,9 +69,14 @@ function functionOf(state: State): string | undefined {
 }
 
 describe('the synthesized definitions', () => {
-  it.each(['remediation', 'sweep'] as const)('are valid ASL (%s, local and AWS variants)', (kind) => {
-    for (const definitions of [local, aws]) {
-      const result = aslValidator(definitions[kind].definition as never, { checkArn: true, checkPaths: true });
+  it('are valid ASL: the remediation workflow, the AWS sweep and the local sweep', () => {
+    const definitions = {
+      remediation: aws.remediation.definition,
+      sweep: aws.sweep.definition,
+      localSweep,
+    };
+    for (const [kind, definition] of Object.entries(definitions)) {
+      const result = aslValidator(definition, { checkArn: true, checkPaths: true });
       expect({ kind, valid: result.isValid, errors: result.isValid ? '' : result.errorsText('\n') }).toEqual({
         kind,
         valid: true,
@@ -63,7 +87,7 @@ describe('the synthesized definitions', () => {
 
   it('retry transient errors only, with backoff and jitter', () => {
     const expected = [...TRANSIENT_ERROR_NAMES, 'EvidenceConflictError'];
-    for (const [name, state] of Object.entries(states(local.remediation.definition))) {
+    for (const [name, state] of Object.entries(states(aws.remediation.definition))) {
       // The scheduler call also retries EventBridge Scheduler's own throttling and 5xx.
       const extra =
         name === 'ScheduleRecheck' ? ['Scheduler.ThrottlingException', 'Scheduler.InternalServerException'] : [];
@@ -79,7 +103,7 @@ describe('the synthesized definitions', () => {
   });
 
   it('catch every error of every task into the failure-evidence path', () => {
-    const all = states(local.remediation.definition);
+    const all = states(aws.remediation.definition);
     for (const [name, state] of Object.entries(all)) {
       if (state['Type'] !== 'Task' || name === 'RecordFailure') continue;
       const catchers = (state['Catch'] ?? []) as State[];
@@ -93,7 +117,7 @@ describe('the synthesized definitions', () => {
   });
 
   it('end no path without an evidence record (the ignored non-root event opens no case)', () => {
-    const all = states(local.remediation.definition);
+    const all = states(aws.remediation.definition);
     const recording = new Set(['record-outcome', 'record-duplicate-trigger', 'record-failure']);
     const ends = Object.entries(all).filter(([, s]) => s['Type'] === 'Succeed' || s['Type'] === 'Fail');
     expect(ends.map(([name]) => name).sort()).toEqual(
@@ -130,18 +154,18 @@ describe('the synthesized definitions', () => {
   });
 
   it('send changed keys back to approval and an unreachable account to the runbook', () => {
-    const catchers = states(local.remediation.definition)['DeleteKeys']!['Catch'] as State[];
+    const catchers = states(aws.remediation.definition)['DeleteKeys']!['Catch'] as State[];
     expect(catchers.map((c) => [c['ErrorEquals'], c['Next']])).toEqual([
       [['KeysChangedError'], 'KeysChanged'],
       [['RootAccessUnavailableError'], 'FallBackToRunbook'],
       [['States.ALL'], 'RecordFailure'],
     ]);
-    const keysLeft = states(local.remediation.definition)['KeysLeft?']!;
+    const keysLeft = states(aws.remediation.definition)['KeysLeft?']!;
     expect(keysLeft['Choices'][0]).toMatchObject({ StringEquals: 'approval', Next: 'RequestApproval' });
   });
 
   it('poll verification with a bounded wait and return to the runbook when the key stays', () => {
-    const all = states(local.remediation.definition);
+    const all = states(aws.remediation.definition);
     expect(all['WaitBeforeNextCheck']).toMatchObject({ Type: 'Wait', SecondsPath: '$.verification.waitSeconds' });
     expect(all['KeyGone?']!['Choices']).toEqual([
       expect.objectContaining({ Variable: '$.verification.gone', BooleanEquals: true, Next: 'ResolveFinding' }),
@@ -152,7 +176,7 @@ describe('the synthesized definitions', () => {
 
   it('sweep the organization with a Distributed Map in AWS and an inline Map locally', () => {
     const awsMap = states(aws.sweep.definition)['StartAccountWorkflows']!;
-    const localMap = states(local.sweep.definition)['StartAccountWorkflows']!;
+    const localMap = states(localSweep)['StartAccountWorkflows']!;
     expect(awsMap).toMatchObject({
       Type: 'Map',
       MaxConcurrency: 10,
