@@ -273,11 +273,7 @@ interface Measured {
   outcome: string;
 }
 
-async function measure(modulePath: string, eventPath: string, env: NodeJS.ProcessEnv, runs: number): Promise<Measured> {
-  // One unmeasured run first, so that both variants start from a warm file system cache.
-  await runOnce(modulePath, eventPath, env);
-  const samples: ProcessRun[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await runOnce(modulePath, eventPath, env));
+function summarize(samples: ProcessRun[]): Measured {
   return {
     loadAndInvokeMs: median(samples.map((s) => s.load + s.invoke)),
     loadMs: median(samples.map((s) => s.load)),
@@ -285,6 +281,29 @@ async function measure(modulePath: string, eventPath: string, env: NodeJS.Proces
     bootMs: median(samples.map((s) => s.boot)),
     outcome: `${samples[0].outcome}: ${samples[0].detail}`,
   };
+}
+
+/**
+ * Runs both variants of one entry, alternating bundled and unbundled, so that a change in the
+ * machine's load during the measurement hits both alike. One unmeasured run of each comes first,
+ * so that both start from a warm file-system cache.
+ */
+async function measurePair(
+  bundledPath: string,
+  unbundledPath: string,
+  eventPath: string,
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): Promise<{ bundled: Measured; unbundled: Measured }> {
+  await runOnce(bundledPath, eventPath, env);
+  await runOnce(unbundledPath, eventPath, env);
+  const bundled: ProcessRun[] = [];
+  const unbundled: ProcessRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    bundled.push(await runOnce(bundledPath, eventPath, env));
+    unbundled.push(await runOnce(unbundledPath, eventPath, env));
+  }
+  return { bundled: summarize(bundled), unbundled: summarize(unbundled) };
 }
 
 const kb = (bytes: number) => `${round(bytes / 1000, 0)} kB`;
@@ -331,8 +350,7 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
       mkdirSync(dirname(eventPath), { recursive: true });
       writeFileSync(eventPath, JSON.stringify(event));
       const unbundledPath = join(work, 'unbundled', relative(REPO, b.entry.file)).replace(/\.ts$/, '.js');
-      const bundled = await measure(b.outfile, eventPath, env, runs);
-      const unbundled = await measure(unbundledPath, eventPath, env, runs);
+      const { bundled, unbundled } = await measurePair(b.outfile, unbundledPath, eventPath, env, runs);
       results.push({
         name: b.entry.name,
         bundleBytes: b.bytes,
@@ -448,7 +466,7 @@ function coldStartSection(
     rows,
     details: [
       `**Method.** Every Lambda entry (\`functions/handlers/*.ts\` exporting \`handler\`, and \`slack-app/lambda-handler.ts\`) is bundled with esbuild exactly as \`infra/\`'s \`NodejsFunction\` does (read from \`${options.source}\`: \`--bundle --platform=node --target=${options.target} --format=cjs${options.minify ? ' --minify' : ''}${options.sourcemap ? ' --sourcemap --sources-content=false' : ''}\`, external ${options.external.map((e) => `\`${e}\``).join(', ')}). The size is \`index.js\` without its source map (kB = 1,000 bytes). The alternative is the same sources compiled file by file to CommonJS (what \`tsc\` emits; esbuild with \`bundle: false\` does the same, faster) loading packages from \`node_modules\`, i.e. deploying the build output with its dependencies.`,
-      `**Timing.** Each variant runs ${runs} times (after one unmeasured warm-up run for the file-system cache) in a fresh \`node\` process (\`bench/cold-start/invoke-handler.js\`) that requires the module and calls \`handler(event, context)\` once with an event shaped as the state machine or API Gateway sends it (\`bench/cold-start/handler-events.ts\`; the Slack entry gets a signed click). The environment points the SDK at a local stub (\`AWS_ENDPOINT_URL\`) that answers Secrets Manager with a Slack secret, JSON-protocol calls with 200 \`{}\` and STS/IAM with a non-retryable 400, so the first invocation makes its real first AWS call and fails fast where a real resource is missing (last column). Figures are medians of module load + first invocation measured inside the process; "SDK" is the part spent requiring \`@aws-sdk/*\`. Node's own boot (≈${ms(median(results.map((r) => r.bundled.bootMs)))}) is the same for both and left out, as is Lambda's own init.`,
+      `**Timing.** Each variant runs ${runs} times, bundled and unbundled alternating (after one unmeasured warm-up run each for the file-system cache) in a fresh \`node\` process (\`bench/cold-start/invoke-handler.js\`) that requires the module and calls \`handler(event, context)\` once with an event shaped as the state machine or API Gateway sends it (\`bench/cold-start/handler-events.ts\`; the Slack entry gets a signed click). The environment points the SDK at a local stub (\`AWS_ENDPOINT_URL\`) that answers Secrets Manager with a Slack secret, JSON-protocol calls with 200 \`{}\` and STS/IAM with a non-retryable 400, so the first invocation makes its real first AWS call and fails fast where a real resource is missing (last column). Figures are medians of module load + first invocation measured inside the process; "SDK" is the part spent requiring \`@aws-sdk/*\`. Node's own boot (≈${ms(median(results.map((r) => r.bundled.bootMs)))}) is the same for both and left out, as is Lambda's own init.`,
       ...(zod
         ? [
             `**Where the bytes are.** ${zodNote.trim()} Task functions also carry the AWS X-Ray SDK through Powertools Tracer; the Slack function carries what \`slack-app/app.ts\` imports for its other receivers — undici through \`@slack/socket-mode\`, iconv-lite through express' \`body-parser\`/\`raw-body\` — although Lambda only uses \`AwsLambdaReceiver\`.`,

@@ -37,7 +37,14 @@ export interface AckServerCase {
 
 export type AckServerRequest =
   | { type: 'start-slack-api' }
-  | { type: 'start'; cases: number; processBeforeResponse: boolean; webUrl: string }
+  | {
+      type: 'start';
+      cases: number;
+      processBeforeResponse: boolean;
+      webUrl: string;
+      /** Control run: suspend every listener right after its ack, so only Bolt's own path to the ack is timed. */
+      skipWorkAfterAck?: boolean;
+    }
   /** From now on, count this process' CPU time (the measured clicks start). */
   | { type: 'mark' }
   | { type: 'stop' };
@@ -107,6 +114,24 @@ function awaitingCase(index: number, token: string, messageTs: string, now: Date
     evidenceCount: 0,
     version: 1,
   };
+}
+
+/**
+ * Wraps the receiver's `ack` so that a listener's `await ack()` never returns: the request is
+ * answered and nothing else happens. The benchmark's floor: what signature checking, parsing and
+ * dispatching alone cost on this machine under this load.
+ */
+function suspendAfterAck(bolt: unknown): void {
+  const app = bolt as { processEvent: (event: { ack: (response?: unknown) => Promise<void> }) => Promise<void> };
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) =>
+    processEvent({
+      ...event,
+      ack: async (response?: unknown) => {
+        await event.ack(response);
+        await new Promise<never>(() => undefined);
+      },
+    });
 }
 
 interface Running {
@@ -196,6 +221,7 @@ async function start(request: Extract<AckServerRequest, { type: 'start' }>): Pro
       }),
     },
   });
+  if (request.skipWorkAfterAck) suspendAfterAck(app.app);
   const { port } = await app.start();
   const ready: AckServerReply = {
     type: 'ready',
