@@ -15,7 +15,7 @@ export interface AwsStub {
  * handler's first invocation makes its real SDK call without AWS: Secrets Manager GetSecretValue
  * answers the benchmark's Slack secret; other JSON-protocol calls (DynamoDB, Step Functions,
  * Security Hub, KMS) get 200 `{}` (DynamoDB: "no such item"); query-protocol calls (STS, IAM)
- * get a non-retryable 400, so that the call fails fast instead of retrying. Paths under `/slack/`
+ * get a non-retryable 400 `ValidationError` in XML, so that the call fails fast instead of retrying. Paths under `/slack/`
  * answer `{"ok": true}` for the Slack handler's Web API calls (`SLACK_API_URL`) and response URLs.
  */
 export async function startAwsStub(): Promise<AwsStub> {
@@ -43,7 +43,11 @@ export async function startAwsStub(): Promise<AwsStub> {
       } else if (target !== '') {
         json(200, {});
       } else {
-        json(400, { __type: 'ValidationException', message: 'benchmark stub: no AWS here' });
+        // Query protocol (STS, IAM): an XML error, as those services answer.
+        res.writeHead(400, { 'content-type': 'text/xml', 'x-amzn-requestid': 'bench-stub' });
+        res.end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>benchmark stub: no AWS here</Message></Error><RequestId>bench-stub</RequestId></ErrorResponse>',
+        );
       }
     });
   });
