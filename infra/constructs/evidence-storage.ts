@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -13,7 +14,8 @@ export interface EvidenceStorageProps {
 /**
  * The evidence bucket and its access-log bucket. Evidence objects are write-once: Object Lock in
  * COMPLIANCE mode with a default retention of at least a year, versioning, SSE-KMS under the data
- * key, TLS-only access, no public access, and every request logged to the log bucket.
+ * key, TLS-only access, a Deny of object deletion for every principal, no public access, and every
+ * request logged to the log bucket.
  */
 export class EvidenceStorage extends Construct {
   readonly bucket: s3.Bucket;
@@ -68,6 +70,18 @@ export class EvidenceStorage extends Construct {
       serverAccessLogsPrefix: 'evidence/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Object Lock refuses deleting a locked version, but a plain DeleteObject would still hide the
+    // current record behind a delete marker. Nobody deletes evidence: removing it first needs a
+    // (CloudTrail-logged) change of this policy, after the retention has passed.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceIsNeverDeleted',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
     acknowledge(
       this.bucket,
       'PCI.DSS.321-S3BucketReplicationEnabled',

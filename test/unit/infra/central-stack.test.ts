@@ -276,6 +276,22 @@ describe('the evidence bucket', () => {
     });
   });
 
+  it('denies deleting evidence objects to every principal', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^Evidence(?!AccessLogs)') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'EvidenceIsNeverDeleted',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          }),
+        ]),
+      },
+    });
+  });
+
   it('keeps its retention configurable', () => {
     // The construct alone: a second synthesis of the whole app would only repeat the above.
     const stack = new Stack(new App({ context: cdkJsonContext() }), 'Retention');
