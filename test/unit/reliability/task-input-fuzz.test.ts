@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { MemoryCaseStore } from '../../../functions/adapters/local/memory-case-store';
+import { parseScenario } from '../../../functions/adapters/sim/scenario';
+import defaultScenario from '../../../functions/adapters/sim/scenarios/default.json';
+import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
+import { RootKeyError } from '../../../functions/core/errors';
+import { TASK_HANDLER_FACTORIES } from '../../../functions/handlers/task-handlers';
+import { TASK_IDS, type TaskId } from '../../../functions/handlers/task-ids';
+import { DEFAULT_SETTINGS, type Deps } from '../../../functions/services/dependencies';
+import { hostileJson, mutationsOf } from '../../support/reliability/json-mutations';
+import { ReliabilityRecorder } from '../../support/reliability/reliability-results';
+import { RecordingEvidenceRecorder, RecordingNotifier } from '../../support/removal/removal-doubles';
+import { awaitingCase, manualClock } from '../../support/slack/case-fixture';
+import { WorkflowCallbacksDouble } from '../../support/slack/workflow-callbacks-double';
+
+/**
+ * Every Lambda task of the workflow parses its input at the edge (a hand-started execution, an edited
+ * definition or the sandbox can send anything). Fuzzed inputs — mutations of plausible task inputs
+ * and arbitrary JSON — must either be handled or refused with a typed error (RootKeyError), and a
+ * refused input must change nothing: no case write, no evidence, no message, no answer to the
+ * workflow, no change to the (simulated) AWS accounts.
+ */
+
+const RUNS_PER_TASK = 60;
+const ACCOUNT = '333333333333';
+const CASE_ID = `RK-${ACCOUNT}-20260601110000-ab12`;
+const recorder = new ReliabilityRecorder('task-input-fuzz', 'test/unit/reliability/task-input-fuzz.test.ts');
+
+afterAll(async () => {
+  await recorder.flush();
+});
+
+/** Inputs shaped like what the state machine passes, to be mutated. */
+const trigger = {
+  source: 'manual',
+  accountId: ACCOUNT,
+  detectedAt: '2026-06-01T10:00:00.000Z',
+  requestedBy: 'U0ALICE',
+};
+const PLAUSIBLE: unknown[] = [
+  { caseId: CASE_ID },
+  { caseId: CASE_ID, token: 'task-token' },
+  { caseId: CASE_ID, decision: { action: 'delete', approvers: [], decidedAt: trigger.detectedAt, approvedKeys: [] } },
+  { trigger },
+  { caseId: CASE_ID, trigger },
+  { caseId: CASE_ID, stepId: 'open-root-access-management', token: 'task-token', reminders: 0 },
+  { caseId: CASE_ID, attempt: 1 },
+  { caseId: CASE_ID, status: 'RESOLVED' },
+  { caseId: CASE_ID, reason: 'decision' },
+  { caseId: CASE_ID, output: { kind: 'verify-now', by: { userId: 'U0ALICE' }, at: trigger.detectedAt } },
+  { error: { Error: 'TransientAwsError', Cause: 'x' }, case: { caseId: CASE_ID } },
+];
+
+/** A fresh world per input, so that one accepted input cannot hide the effect of the next. */
+function world() {
+  const sim = new SimulatedOrganization(parseScenario(defaultScenario), { sleep: async () => undefined });
+  const cases = new MemoryCaseStore([awaitingCase({ accountId: ACCOUNT, caseId: CASE_ID })]);
+  const evidence = new RecordingEvidenceRecorder();
+  const notifier = new RecordingNotifier();
+  const callbacks = new WorkflowCallbacksDouble();
+  const deps: Deps = {
+    organization: sim,
+    reader: sim,
+    remover: sim,
+    findings: sim,
+    cases,
+    evidence,
+    notifier,
+    clock: manualClock(),
+    settings: { ...DEFAULT_SETTINGS, readRoleName: 'RootKeyReadOnly' },
+  };
+  const snapshot = async () =>
+    JSON.stringify({
+      cases: await cases.list(),
+      evidence: evidence.events.length,
+      reports: evidence.reports.length,
+      notified: notifier.calls.length,
+      answered: callbacks.successes.length + callbacks.failures.length,
+      keys: sim.liveKeyIds(ACCOUNT),
+      finding: sim.finding(ACCOUNT),
+    });
+  return { deps, callbacks, snapshot };
+}
+
+describe('every workflow task refuses bad input with a typed error and changes nothing', () => {
+  const totals = { inputs: 0, handled: 0, refused: 0, crashes: 0, changedWhileRefusing: 0 };
+  const problems: string[] = [];
+
+  afterAll(() => {
+    recorder.add({
+      id: 'bad-input.task-inputs',
+      section: 'bad-input',
+      title: `Workflow task inputs (${TASK_IDS.length} Lambda handlers)`,
+      injected: `${RUNS_PER_TASK} mutated or arbitrary inputs per task, each on a fresh case store and simulated organization`,
+      outcome: `${totals.refused} refused with a typed error (nothing changed), ${totals.handled} handled as valid, ${totals.crashes} crashes, ${totals.changedWhileRefusing} refusals that changed something`,
+      counts: totals,
+      holds: totals.crashes === 0 && totals.changedWhileRefusing === 0,
+    });
+  });
+
+  it.each(TASK_IDS.map((t) => [t]))('%s', async (task: TaskId) => {
+    // Prepare
+    const inputs = fc.oneof(
+      fc.constantFrom(...PLAUSIBLE).chain((p) => mutationsOf(p)),
+      hostileJson,
+    );
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(inputs, async (input) => {
+        const { deps, callbacks, snapshot } = world();
+        const handler = TASK_HANDLER_FACTORIES[task]({ deps, callbacks });
+        const before = await snapshot();
+        totals.inputs += 1;
+        try {
+          await handler(input);
+          totals.handled += 1;
+        } catch (error) {
+          if (!(error instanceof RootKeyError)) {
+            totals.crashes += 1;
+            problems.push(
+              `${task}: ${(error as Error).name}: ${(error as Error).message} for ${JSON.stringify(input)?.slice(0, 200)}`,
+            );
+            return;
+          }
+          totals.refused += 1;
+          if ((await snapshot()) !== before) {
+            totals.changedWhileRefusing += 1;
+            problems.push(`${task}: ${error.name} after changing state, for ${JSON.stringify(input)?.slice(0, 200)}`);
+          }
+        }
+      }),
+      { numRuns: RUNS_PER_TASK, seed: 20261128 },
+    );
+    expect(problems.filter((p) => p.startsWith(`${task}:`))).toEqual([]);
+  });
+});
