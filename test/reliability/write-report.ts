@@ -3,7 +3,7 @@
  * (`test-results/reliability.json`, written by `npm test`). Nothing here is typed by hand: every
  * number in the report comes from that file.
  *
- *   npx tsx test/reliability/write-report.ts [results.json] [RELIABILITY.md]
+ *   npm run reliability:report            (= tsx test/reliability/write-report.ts [results.json] [RELIABILITY.md])
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,7 +139,7 @@ export function renderReliabilityReport(results: ReliabilityResults): string {
     'last run; none is typed by hand.',
     '',
     '**Re-run:** `npm test` (the suite writes `test-results/reliability.json`), then',
-    '`npx tsx test/reliability/write-report.ts` to render this file.',
+    '`npm run reliability:report` to render this file.',
     '',
     `**Last run:** ${results.files.length} test files, results written ${results.files
       .map((f) => f.writtenAt)
