@@ -50,7 +50,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${usage()}\n`);
     return name ? EXIT.ok : EXIT.usageError;
   }
-  const entry = COMMANDS[name];
+  // Own properties only: `rootkey constructor` must be an unknown command, not Object.prototype's.
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     io.stderr.write(`rootkey: unknown command '${name}'\n\n${usage()}\n`);
     return EXIT.usageError;
