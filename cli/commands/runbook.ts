@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { readScenarioFile } from '../scenario-file';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
 import { isAccountId } from '../../functions/core/account';
@@ -14,7 +13,6 @@ import {
 } from '../../functions/core/runbook';
 import { renderRunbookMarkdown, renderRunbooksMarkdown } from '../../functions/core/runbook-markdown';
 import { keysForEvidence } from '../../functions/core/verification';
-import { parseScenarioText } from '../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-organization';
 import { createAwsClients, createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
 import { AwsOrganization } from '../../functions/adapters/aws/aws-organization';
@@ -117,14 +115,7 @@ interface ReadPorts {
 }
 
 function sandboxPorts(options: RunbookOptions): ReadPorts {
-  const file = options.scenario ?? join(__dirname, '../../functions/adapters/sim/scenarios/default.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read scenario file ${file}: ${(error as Error).message}`);
-  }
-  const sim = new SimulatedOrganization(parseScenarioText(text, `scenario file ${file}`));
+  const sim = new SimulatedOrganization(readScenarioFile(options.scenario));
   return {
     organization: sim,
     reader: sim,

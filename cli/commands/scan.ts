@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { readScenarioFile } from '../scenario-file';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
 import { isAccountId, type RootAccessFeatures } from '../../functions/core/account';
 import { REMOVAL_PATH_LABELS } from '../../functions/core/removal-paths';
 import type { RootKey } from '../../functions/core/root-key';
 import { AccessDeniedError, describeError } from '../../functions/core/errors';
-import { parseScenarioText } from '../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-organization';
 import { createAwsClients, createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
 import { AwsOrganization } from '../../functions/adapters/aws/aws-organization';
@@ -125,14 +123,7 @@ interface ScanPorts {
 }
 
 function sandboxPorts(options: ScanOptions): ScanPorts {
-  const file = options.scenario ?? join(__dirname, '../../functions/adapters/sim/scenarios/default.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read scenario file ${file}: ${(error as Error).message}`);
-  }
-  const sim = new SimulatedOrganization(parseScenarioText(text, `scenario file ${file}`));
+  const sim = new SimulatedOrganization(readScenarioFile(options.scenario));
   return {
     source: 'sandbox',
     organization: sim,
