@@ -7,12 +7,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
 import { SLACK_FUNCTION_ENV } from '../../slack-app/aws-services';
+import type { FindingWorkflowStatus } from '../../functions/core/finding-notes';
 import type { TaskId } from '../../functions/handlers/task-ids';
 import { placeholdersIn, type RootKeyConfig } from '../config';
 import { acknowledge } from '../constructs/acknowledge';
 import { CaseTable } from '../constructs/case-table';
 import { EncryptionKeys } from '../constructs/encryption-keys';
 import { EvidenceStorage } from '../constructs/evidence-storage';
+import { findingUpdateStatements } from '../constructs/finding-grants';
 import { OrganizationSweep } from '../constructs/organization-sweep';
 import { RemediationWorkflow } from '../constructs/remediation-workflow';
 import { SlackEndpoint } from '../constructs/slack-endpoint';
@@ -86,6 +88,12 @@ const NEEDS = {
   deleteRoot: ['delete-keys'],
 } satisfies Record<string, TaskId[]>;
 
+/** The finding workflow statuses each task of `NEEDS.findings` sets (see `findingUpdateStatements`). */
+const FINDING_STATUSES = {
+  'request-approval': ['NOTIFIED'],
+  'update-finding': ['RESOLVED', 'SUPPRESSED'],
+} satisfies Record<(typeof NEEDS.findings)[number], FindingWorkflowStatus[]>;
+
 /**
  * The central stack, deployed in the IAM delegated-administrator (security tooling) account in the
  * Security Hub aggregation Region: the per-account remediation workflow and the organization sweep,
@@ -154,14 +162,11 @@ export class CentralStack extends Stack {
     for (const task of NEEDS.writeCases) grants.cases(fns.role(task), true);
     for (const task of NEEDS.evidence) grants.evidence(fns.role(task));
     for (const task of NEEDS.slack) grants.slackSecret(fns.role(task));
-    const hub = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:hub/default`;
-    fns.allow(
-      NEEDS.findings,
-      new iam.PolicyStatement({
-        actions: ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'],
-        resources: [hub],
-      }),
-    );
+    // Each task may set only the workflow statuses it sets (request-approval: NOTIFIED; update-finding:
+    // the ResolveFinding and SuppressFinding states), with a rootkey note, and no other field.
+    for (const [task, statuses] of Object.entries(FINDING_STATUSES) as [TaskId, FindingWorkflowStatus[]][]) {
+      for (const statement of findingUpdateStatements(statuses)) fns.allow([task], statement);
+    }
     fns.allow(
       NEEDS.organization,
       new iam.PolicyStatement({

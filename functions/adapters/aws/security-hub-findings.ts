@@ -12,6 +12,12 @@ import { callAws } from './aws-errors';
 /** The Security Hub control "IAM root user access key should not exist". */
 export const ROOT_KEY_CONTROL_ID = 'IAM.4';
 
+/**
+ * `Note.UpdatedBy` of every note rootkey writes. The task roles may only write notes by this author
+ * (`securityhub:ASFFSyntaxPath/Note.UpdatedBy`, infra/constructs/finding-grants.ts).
+ */
+export const FINDING_NOTE_AUTHOR = 'rootkey';
+
 /** Unprocessed-finding codes that may succeed when tried again. */
 const RETRYABLE_UNPROCESSED = new Set(['ConcurrentUpdateError', 'InternalFailure']);
 
@@ -35,7 +41,7 @@ export class SecurityHubFindings implements FindingsPort {
   private readonly updatedBy: string;
 
   constructor(private readonly options: SecurityHubFindingsOptions) {
-    this.updatedBy = (options.updatedBy ?? 'rootkey').slice(0, FINDING_NOTE_MAX_LENGTH);
+    this.updatedBy = (options.updatedBy ?? FINDING_NOTE_AUTHOR).slice(0, FINDING_NOTE_MAX_LENGTH);
   }
 
   async findRootKeyFinding(accountId: string): Promise<FindingRef | undefined> {
