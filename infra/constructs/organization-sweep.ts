@@ -7,7 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
 import { logicalIdOf } from './task-grants';
-import { acknowledgeStateMachineGrants, RETRIED_ERRORS } from './remediation-workflow';
+import { acknowledgeStateMachineGrants, RETRIED_ERRORS, stateMachineNameFor } from './remediation-workflow';
 
 /** State names other code refers to. */
 export const SWEEP_STATES = {
@@ -108,6 +108,8 @@ export class OrganizationSweep extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      // Named, so that the KMS grant's encryption-context condition names the real ARN.
+      stateMachineName: stateMachineNameFor(this, 'sweep'),
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       comment: 'rootkey: one remediation workflow per account of the organization',

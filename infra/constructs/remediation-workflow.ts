@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -401,6 +401,10 @@ export class RemediationWorkflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      // A physical name: CDK writes the KMS grant's `kms:EncryptionContext:aws:states:stateMachineArn`
+      // condition from it, and without one the condition names `…:stateMachine:` (no name), which
+      // never matches, so no execution could start.
+      stateMachineName: stateMachineNameFor(this, 'remediation'),
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       comment: 'rootkey: one case per account, from the trigger to its evidence',
@@ -419,6 +423,16 @@ export class RemediationWorkflow extends Construct {
       'Each case gets its own one-time re-check schedule named after the case; the statement allows creating only rootkey-recheck-* schedules in the rootkey group.',
     );
   }
+}
+
+/**
+ * The physical name of one of the stack's state machines (`<stack name>-<workflow>`): unique per
+ * account and Region as the stack name is, and known at synthesis, so that the KMS permission of
+ * its role can name the state machine's real ARN. Step Functions encrypts execution data with the
+ * state machine's ARN as encryption context (`aws:states:stateMachineArn`).
+ */
+export function stateMachineNameFor(scope: Construct, workflow: string): string {
+  return `${Stack.of(scope).stackName}-${workflow}`.slice(0, 80);
 }
 
 /** Adds the transient-error retry (full jitter) every task gets. */
