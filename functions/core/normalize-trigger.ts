@@ -86,9 +86,12 @@ function whyNotActionable(finding: AsffFinding): string | undefined {
     return `finding ${finding.Id} is ${finding.Compliance?.Status ?? 'without a compliance status'}, not FAILED`;
   if (finding.RecordState !== undefined && finding.RecordState !== 'ACTIVE')
     return `finding ${finding.Id} is ${finding.RecordState}`;
+  // NEW only, as the EventBridge rule (infra/constructs/event-patterns.ts): a NOTIFIED, RESOLVED or
+  // SUPPRESSED finding is one somebody (rootkey itself, usually) is handling already, and its
+  // re-imported event must not start a second workflow.
   const workflow = finding.Workflow?.Status;
-  if (workflow !== undefined && workflow !== 'NEW' && workflow !== 'NOTIFIED') {
-    return `finding ${finding.Id} has workflow status ${workflow}: somebody already handled it`;
+  if (workflow !== undefined && workflow !== 'NEW') {
+    return `finding ${finding.Id} has workflow status ${workflow}: somebody is handling it already`;
   }
   return undefined;
 }
@@ -170,7 +173,7 @@ function fromCloudTrail(event: z.infer<typeof cloudTrailEventSchema>, now: Date)
 
 /**
  * Turns whatever started the workflow into a {@link Trigger}: a Security Hub IAM.4 finding
- * (FAILED, ACTIVE, workflow NEW or NOTIFIED), a CloudTrail `CreateAccessKey` by the root user for
+ * (FAILED, ACTIVE, workflow NEW), a CloudTrail `CreateAccessKey` by the root user for
  * itself, or a direct start (sweep, schedule, manual, acceptance-expired). The EventBridge rules
  * already filter; this re-checks because rules can be edited and the sandbox posts raw events.
  * Events that are valid but not about a root key are `ignored` with the reason; anything else

@@ -330,7 +330,7 @@ describe('triggers', () => {
           findings: {
             Compliance: { Status: ['FAILED'] },
             RecordState: ['ACTIVE'],
-            Workflow: { Status: ['NEW', 'NOTIFIED'] },
+            Workflow: { Status: ['NEW'] },
             $or: [{ Compliance: { SecurityControlId: ['IAM.4'] } }, { ProductFields: { ControlId: ['IAM.4'] } }],
           },
         },
