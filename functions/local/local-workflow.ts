@@ -6,6 +6,7 @@ import type { TaskHandler } from '../handlers/lambda-handler';
 import type { WorkflowStarterPort } from '../ports/workflow-callbacks';
 import type { Deps } from '../services/dependencies';
 import { functionNameOf, PLACEHOLDER_ENV } from './definition-extraction';
+import { bundleTaskHandlers, loadBundledFactories, type HandlerSource } from './handler-bundles';
 import { LocalRecheckScheduler } from './local-recheck-scheduler';
 import { LocalWorkflowCallbacks } from './local-workflow-callbacks';
 import { installPolyfills } from './polyfills';
@@ -62,6 +63,11 @@ export interface LocalWorkflowOptions {
   retryIntervalMs?: number;
   /** Records (and, with `onDue`, fires) re-check schedules; one that only records is created otherwise. */
   scheduler?: LocalRecheckScheduler;
+  /**
+   * `bundled` binds every task to its handler bundled exactly as `infra/` bundles it (minified,
+   * names kept; see `handler-bundles.ts`), `source` (default) to the TypeScript modules.
+   */
+  handlers?: HandlerSource;
 }
 
 /** The outcome of an execution; `result` resolves with it and never rejects. */
@@ -195,10 +201,9 @@ export class LocalWorkflow implements WorkflowStarterPort {
     this.definitions = options.definitions ?? synthesizeWorkflowDefinitions(options.context);
     this.scheduler = options.scheduler ?? new LocalRecheckScheduler();
     const runtime = { deps: options.deps, callbacks: this.callbacks };
-    for (const [task, factory] of Object.entries(TASK_HANDLER_FACTORIES) as [
-      TaskId,
-      (typeof TASK_HANDLER_FACTORIES)[TaskId],
-    ][]) {
+    const factories =
+      options.handlers === 'bundled' ? loadBundledFactories(bundleTaskHandlers()) : TASK_HANDLER_FACTORIES;
+    for (const [task, factory] of Object.entries(factories) as [TaskId, (typeof TASK_HANDLER_FACTORIES)[TaskId]][]) {
       this.handlers.set(task, factory(runtime));
     }
     this.machines = {

@@ -19,6 +19,39 @@ export interface FunctionDefaults {
   encryptionKey: kms.IKey;
 }
 
+/**
+ * How every function is bundled (esbuild through `NodejsFunction`). Exported so that the tests and
+ * the local runner (`functions/local/handler-bundles.ts`) bundle exactly what `cdk deploy` ships.
+ * `keepNames` keeps class and function names through minification: Lambda reports a thrown error's
+ * `name` as its `errorType`, and the state machine's Retry and Catch match on it.
+ */
+export const BUNDLING = {
+  minify: true,
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node24',
+  format: nodejs.OutputFormat.CJS,
+  // The Node.js runtime ships AWS SDK v3; bundling it again would only add cold-start weight.
+  externalModules: ['@aws-sdk/*'],
+} as const satisfies nodejs.BundlingOptions;
+
+/**
+ * The esbuild build options equivalent to {@link BUNDLING}, as `NodejsFunction` passes them to
+ * esbuild (`--bundle --platform=node` and one flag per option).
+ */
+export const ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  minify: BUNDLING.minify,
+  keepNames: BUNDLING.keepNames,
+  sourcemap: BUNDLING.sourceMap,
+  sourcesContent: BUNDLING.sourcesContent,
+  target: BUNDLING.target,
+  format: 'cjs',
+  external: [...BUNDLING.externalModules],
+} as const;
+
 /** Tasks that read accounts (AssumeRoot, a role, the credential report) need more than the default 30 s. */
 const LONG_TASKS: ReadonlySet<TaskId> = new Set([
   'detect-root-keys',
@@ -76,15 +109,7 @@ export function nodeFunction(
       POWERTOOLS_METRICS_NAMESPACE: 'RootKey',
       ...(props.task ? { ROOTKEY_TASK: props.task } : {}),
     },
-    bundling: {
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      target: 'node24',
-      format: nodejs.OutputFormat.CJS,
-      // The Node.js runtime ships AWS SDK v3; bundling it again would only add cold-start weight.
-      externalModules: ['@aws-sdk/*'],
-    },
+    bundling: BUNDLING,
   });
   logGroup.grantWrite(role);
   acknowledge(

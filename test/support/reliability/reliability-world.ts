@@ -12,6 +12,7 @@ import type { RootAccessFeatures } from '../../../functions/core/account';
 import { isTerminal, type DecisionAction } from '../../../functions/core/case';
 import { describeError } from '../../../functions/core/errors';
 import { LocalWorkflow, type LocalExecution } from '../../../functions/local/local-workflow';
+import { handlerSourceFromEnv } from '../../../functions/local/handler-bundles';
 import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
 import type { NotifierPort } from '../../../functions/ports/notifier';
@@ -222,6 +223,8 @@ export class ReliabilityWorld {
       taskTimeoutMs: options.taskTimeoutMs ?? 10_000,
       waitMs: 1,
       retryIntervalMs: 0,
+      // What ships: the handlers bundled as infra bundles them, unless ROOTKEY_HANDLERS=source.
+      handlers: handlerSourceFromEnv(process.env, 'bundled'),
     });
     this.stopListening = this.workflow.on((event) => {
       if (event.type === 'state-retried') this.retried[event.state] = (this.retried[event.state] ?? 0) + 1;

@@ -8,6 +8,7 @@ import { parseScenario, type Scenario } from '../../../functions/adapters/sim/sc
 import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
 import type { Case, DecisionAction } from '../../../functions/core/case';
 import { LocalWorkflow, type LocalExecution } from '../../../functions/local/local-workflow';
+import { handlerSourceFromEnv } from '../../../functions/local/handler-bundles';
 import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from '../../../functions/services/dependencies';
@@ -115,6 +116,8 @@ export function createWorld(
     taskTimeoutMs: options.taskTimeoutMs ?? 5_000,
     waitMs: 5,
     retryIntervalMs: 0,
+    // What ships: the handlers bundled as infra bundles them, unless ROOTKEY_HANDLERS=source.
+    handlers: handlerSourceFromEnv(process.env, 'bundled'),
   });
   return {
     workflow,
