@@ -65,6 +65,13 @@ const directStartSchema = z.strictObject({
   /** The case whose accepted risk expired (acceptance-expired) or the sweep that started this one. */
   previousCaseId: z.string().max(100).optional(),
   sweepExecutionId: z.string().max(2048).optional(),
+  /** Set by the organization sweep (see `Trigger.known`). */
+  known: z
+    .strictObject({
+      account: z.strictObject({ name: z.string().max(256), isManagement: z.boolean() }),
+      features: z.strictObject({ rootCredentialsManagement: z.boolean(), rootSessions: z.boolean() }),
+    })
+    .optional(),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -214,6 +221,7 @@ export function normalizeTrigger(raw: unknown, now: Date): TriggerIntake {
       ...(start.requestedBy ? { requestedBy: start.requestedBy } : {}),
       ...(start.sweepExecutionId ? { eventId: start.sweepExecutionId } : {}),
       ...(start.previousCaseId ? { eventId: start.previousCaseId } : {}),
+      ...(start.known ? { known: start.known } : {}),
     },
   };
 }

@@ -17,6 +17,12 @@ export const triggerSchema = z.strictObject({
     .optional(),
   eventId: z.string().optional(),
   requestedBy: z.string().optional(),
+  known: z
+    .strictObject({
+      account: z.strictObject({ name: z.string(), isManagement: z.boolean() }),
+      features: z.strictObject({ rootCredentialsManagement: z.boolean(), rootSessions: z.boolean() }),
+    })
+    .optional(),
 });
 
 /** Input that only names the case. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../services/dependencies';
-import { listSweepAccounts, type SweepItem } from '../services/list-sweep-accounts';
+import { listSweepAccounts, type SweepList } from '../services/list-sweep-accounts';
 import { accountIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
 
@@ -12,7 +12,7 @@ const input = z.looseObject({
 });
 
 /** The organization sweep's first step: the accounts to start a workflow for. */
-export function createListSweepAccountsHandler(deps: Deps): TaskHandler<{ count: number; items: SweepItem[] }> {
+export function createListSweepAccountsHandler(deps: Deps): TaskHandler<SweepList> {
   return async (event) => {
     const start = parseTaskInput(input, event ?? {}, 'list-sweep-accounts');
     const scheduled = start.source === 'aws.events' && start['detail-type'] === 'Scheduled Event';

@@ -84,6 +84,8 @@ export class OrganizationSweep extends Construct {
       'accountId.$': '$$.Map.Item.Value.accountId',
       'detectedAt.$': '$$.Map.Item.Value.detectedAt',
       'sweepExecutionId.$': '$$.Execution.Id',
+      // What the list already knows, so that each account's detection reads only the account itself.
+      known: { 'account.$': '$$.Map.Item.Value.account', 'features.$': '$.sweep.features' },
     };
     const forEach =
       props.mapMode === 'distributed'

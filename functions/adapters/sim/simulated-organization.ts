@@ -145,6 +145,9 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
   }
 
   async getAccount(accountId: string): Promise<Account> {
+    // DescribeAccount is counted (it is a real call the AWS adapter makes) but never faulted, so
+    // that the fault scenarios keep the shape they were measured with.
+    this.count('organizations:DescribeAccount', accountId);
     const found = this.accounts.get(accountId);
     if (!found) throw new InvalidInputError(`Account ${accountId} is not in the simulated organization`);
     return { ...found.account };
@@ -452,10 +455,14 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     return bucket;
   }
 
-  /** One simulated API call: counted, delayed, rate-limited, and maybe answered with an injected fault. */
-  private async call(api: string, accountId?: string): Promise<string> {
+  private count(api: string, accountId?: string): void {
     this.calls[api] = (this.calls[api] ?? 0) + 1;
     if (accountId) this.callsByAccount.set(accountId, (this.callsByAccount.get(accountId) ?? 0) + 1);
+  }
+
+  /** One simulated API call: counted, delayed, rate-limited, and maybe answered with an injected fault. */
+  private async call(api: string, accountId?: string): Promise<string> {
+    this.count(api, accountId);
     if (this.faults.latencyMs > 0) await this.sleep(this.faults.latencyMs);
     const bucket = this.bucketFor(api, accountId);
     if (bucket && !bucket.tryTake(this.now())) {
