@@ -80,6 +80,13 @@ export const rootKeyConfigSchema = z.strictObject({
   sweepMapMode: z.enum(['distributed', 'inline']),
   /** Register the cdk-nag packs (AwsSolutions, PCI DSS 3.2.1, Serverless) on the app. */
   nag: bool,
+  /**
+   * Let the stack set API Gateway's account-wide CloudWatch Logs role (`AWS::ApiGateway::Account`),
+   * which the Slack endpoint's access logs need. Off by default: it is a setting of the whole
+   * account and Region, shared with every other API, and replacing it is not rootkey's call. When
+   * off, the account must already have the role (see the README's deploy section).
+   */
+  apiGatewayCloudWatchRole: bool,
 });
 
 export type RootKeyConfig = z.infer<typeof rootKeyConfigSchema>;
@@ -105,6 +112,7 @@ export const DEFAULT_CONFIG: RootKeyConfig = {
   slackBurstLimit: 20,
   sweepMapMode: 'distributed',
   nag: true,
+  apiGatewayCloudWatchRole: false,
 };
 
 /** Context key of each setting: `rootkey:<name>`. */

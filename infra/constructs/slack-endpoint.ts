@@ -13,6 +13,11 @@ export interface SlackEndpointProps {
   burstLimit: number;
   encryptionKey: kms.IKey;
   logRetention: logs.RetentionDays;
+  /**
+   * Whether to create and register API Gateway's CloudWatch Logs role for the account (an
+   * account-wide setting). Only when the deployer asks for it (`rootkey:apiGatewayCloudWatchRole`).
+   */
+  setAccountCloudWatchRole: boolean;
 }
 
 /**
@@ -34,8 +39,9 @@ export class SlackEndpoint extends Construct {
     this.api = new apigw.RestApi(this, 'Api', {
       description: 'rootkey: Slack events, interactivity and the /rootkey command',
       endpointTypes: [apigw.EndpointType.REGIONAL],
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // Account-wide: replaces the CloudWatch role of every API Gateway API in this account and Region.
+      cloudWatchRole: props.setAccountCloudWatchRole,
+      ...(props.setAccountCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: 'prod',
         throttlingRateLimit: props.rateLimit,

@@ -331,6 +331,7 @@ export class CentralStack extends Stack {
       burstLimit: config.slackBurstLimit,
       encryptionKey: keys.dataKey,
       logRetention,
+      setAccountCloudWatchRole: config.apiGatewayCloudWatchRole,
     });
     new CfnOutput(this, 'SlackRequestUrl', {
       description: 'Request URL for Event Subscriptions, Interactivity and the /rootkey command',
