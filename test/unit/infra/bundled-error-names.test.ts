@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { ConcurrentUpdateError, RootKeyError, TransientAwsError } from '../../../functions/core/errors';
 import { BUNDLING, ESBUILD_OPTIONS, REPO_ROOT } from '../../../infra/constructs/task-functions';
 import { allStates } from '../../../functions/local/local-workflow';
 import { synthesizeWorkflowDefinitions } from '../../../functions/local/workflow-definitions';
@@ -106,5 +107,18 @@ describe('error names in the bundles', () => {
       if (typeof value !== 'function' || !/Error$/.test(exported)) continue;
       expect((value as { name: string }).name).toBe(exported);
     }
+  });
+
+  it('recognises an error of the bundle as the same error of the source, and the other way round', () => {
+    // The local runner binds bundled services to adapters loaded from source; in AWS both are one copy.
+    const fromBundle = throwFromBundle('ConcurrentUpdateError');
+    expect(fromBundle instanceof ConcurrentUpdateError).toBe(true);
+    expect(fromBundle instanceof RootKeyError).toBe(true);
+    expect(fromBundle instanceof TransientAwsError).toBe(false);
+    const BundledConcurrentUpdate = bundled['ConcurrentUpdateError'] as new (caseId: string) => Error;
+    expect(new ConcurrentUpdateError('RK-1') instanceof BundledConcurrentUpdate).toBe(true);
+    // A look-alike that is not a rootkey error stays a plain error.
+    const lookAlike = Object.assign(new Error('x'), { name: 'ConcurrentUpdateError' });
+    expect(lookAlike instanceof ConcurrentUpdateError).toBe(false);
   });
 });
