@@ -1,5 +1,5 @@
 import { transition } from '../core/case';
-import { DecisionNotAcceptedError, describeError, KeysChangedError } from '../core/errors';
+import { DecisionNotAcceptedError, describeError, KeysChangedError, TransientAwsError } from '../core/errors';
 import { removalDetailOf, type ActionRecord } from '../ports/root-key-remover';
 import { recordCaseEvidence } from './case-evidence';
 import type { Deps } from './dependencies';
@@ -26,7 +26,8 @@ function actionData(action: ActionRecord, approvedKeys: string[]): Record<string
  *
  * When the account's keys changed since the approval, nothing is deleted: the refusal is recorded
  * and KeysChangedError rethrown so that the workflow asks again. Any other error is recorded and
- * rethrown unchanged (its name decides whether the workflow retries).
+ * rethrown unchanged (its name decides whether the workflow retries) — except a transient AWS error
+ * before any key was deleted, which is only rethrown (see the comment where it is caught).
  */
 export async function deleteApprovedKeys(
   deps: Pick<Deps, 'cases' | 'evidence' | 'remover' | 'clock'>,
@@ -50,6 +51,12 @@ export async function deleteApprovedKeys(
     result = await deps.remover.deleteRootKeys(c.accountId, decision.approvedKeys);
   } catch (error) {
     const detail = removalDetailOf(error);
+    if (error instanceof TransientAwsError && (detail?.deletedKeys.length ?? 0) === 0) {
+      // Throttled or 5xx before anything was deleted: the state machine retries (up to 400 times in
+      // an hour-long throttle, core/retry-budget.ts). A record per such attempt would bury the case's
+      // chain; if the budget runs out, the failure outcome names the fault and how long it was retried.
+      throw error;
+    }
     for (const action of detail?.actions ?? []) {
       await recordCaseEvidence(deps, c, 'action', actionData(action, decision.approvedKeys));
     }

@@ -115,6 +115,28 @@ describe('deleteApprovedKeys over the AWS remover', () => {
     expect(stored.evidenceHead).toBe(evidence.forCase(c.caseId).at(-1)?.digest);
   });
 
+  it('leaves the chain alone when a throttled attempt deleted nothing, for the state machine to retry', async () => {
+    // Prepare
+    const { deps, evidence, c } = await approvedDeletion();
+    iam.on(ListAccessKeysCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400, requestId: 'req-throttled' },
+      }),
+    );
+
+    // Act
+    const error = await deleteApprovedKeys(deps, c.caseId).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientAwsError);
+    expect(evidence.ofType(c.caseId, 'action')).toEqual([]);
+    const stored = await deps.cases.get(c.caseId);
+    expect(stored.status).toBe('deleting');
+    expect(stored.evidenceCount).toBe(c.evidenceCount);
+  });
+
   it('records a refused AssumeRoot naming sts:AssumeRoot and deletes nothing', async () => {
     const { deps, evidence, c } = await approvedDeletion();
     sts.on(AssumeRootCommand).rejects(
