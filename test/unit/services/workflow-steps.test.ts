@@ -201,7 +201,11 @@ describe('the guided runbook', () => {
       ['await', 2],
       ['abandon', 2],
     ]);
-    expect(world.notifier.of(CASE_ID, 'progress').filter((m) => /Escalation 2/.test(String(m.detail)))).toHaveLength(1);
+    // Like approval reminders: the last reminder escalates (mentions the escalation target).
+    expect(world.notifier.of(CASE_ID, 'remindRunbookStep').map((m) => m.detail)).toEqual([
+      { step: { id: start.stepId, title: expect.any(String) }, reminderNumber: 1, escalate: false },
+      { step: { id: start.stepId, title: expect.any(String) }, reminderNumber: 2, escalate: true },
+    ]);
   });
 });
 
