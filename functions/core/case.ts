@@ -98,6 +98,12 @@ export interface Case {
    * the outcome message shows it (re-renders the request) before it reports the result.
    */
   decisionNotShown?: boolean;
+  /**
+   * When the deletion first failed with a transient AWS error before deleting anything: that attempt
+   * is recorded as evidence, the state machine's retries after it are not (one record, not hundreds),
+   * and a failure outcome says how long the deletion was retried.
+   */
+  deletionRetryingSince?: string;
   runbook?: RunbookProgress;
   /**
    * Step Functions task token of the task currently waiting for a human (approval or runbook step).

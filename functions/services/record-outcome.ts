@@ -41,7 +41,7 @@ export function summarizeOutcome(
     case 'expired':
       return `Nobody decided about ${keys} of account ${c.accountId} after ${c.approval?.reminders ?? 0} reminder(s); the request expired and the key stays.`;
     case 'failed':
-      return `The case failed${error ? ` with ${error.name}: ${error.message}` : ''}${error?.retried ? ` (${error.retried})` : ''}; the key of account ${c.accountId} may still exist.`;
+      return `The case failed${error ? ` with ${error.name}: ${error.message}` : ''}${error?.retried ? ` (${error.retried})` : ''}${c.deletionRetryingSince ? `; the deletion was retried from ${c.deletionRetryingSince} on` : ''}; the key of account ${c.accountId} may still exist.`;
   }
 }
 

@@ -115,7 +115,7 @@ describe('deleteApprovedKeys over the AWS remover', () => {
     expect(stored.evidenceHead).toBe(evidence.forCase(c.caseId).at(-1)?.digest);
   });
 
-  it('leaves the chain alone when a throttled attempt deleted nothing, for the state machine to retry', async () => {
+  it('records the first throttled attempt that deleted nothing, and not the state machine retries after it', async () => {
     // Prepare
     const { deps, evidence, c } = await approvedDeletion();
     iam.on(ListAccessKeysCommand).rejects(
@@ -126,15 +126,20 @@ describe('deleteApprovedKeys over the AWS remover', () => {
       }),
     );
 
-    // Act
-    const error = await deleteApprovedKeys(deps, c.caseId).catch((e: unknown) => e);
+    // Act: the first attempt, then two retries.
+    const errors = [];
+    for (let i = 0; i < 3; i += 1) errors.push(await deleteApprovedKeys(deps, c.caseId).catch((e: unknown) => e));
 
     // Assess
-    expect(error).toBeInstanceOf(TransientAwsError);
-    expect(evidence.ofType(c.caseId, 'action')).toEqual([]);
+    expect(errors.every((e) => e instanceof TransientAwsError)).toBe(true);
+    const recorded = evidence.ofType(c.caseId, 'action').map((e) => [e.data.api, e.data.outcome]);
+    expect(recorded).toEqual([
+      ['sts:AssumeRoot', 'success'],
+      ['iam:ListAccessKeys', 'failure'],
+    ]);
     const stored = await deps.cases.get(c.caseId);
     expect(stored.status).toBe('deleting');
-    expect(stored.evidenceCount).toBe(c.evidenceCount);
+    expect(stored.deletionRetryingSince).toBe(now.toISOString());
   });
 
   it('records a refused AssumeRoot naming sts:AssumeRoot and deletes nothing', async () => {
