@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { RETRY_BUDGETS } from '../../../functions/core/retry-budget';
 import { recordVote } from '../../../functions/services/record-vote';
 import { startSandboxServer } from '../../../sandbox/sandbox-server';
 import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
@@ -217,6 +218,8 @@ describe('the workflow under injected faults (20 cases per scenario)', () => {
         /about \d+ min/.test(c.outcome.summary),
     ).length;
     const keysLeft = w.accountIds.filter((a) => w.sim.liveKeyIds(a).length > 0).length;
+    // The local runner made every retry of the AWS budget (its waits replaced by 0 ms), then gave up.
+    const deleteRetries = first.map((e) => e.path.find((p) => p.state === 'DeleteKeys')?.retried ?? 0);
     // ...the fault clears, and the next organization sweep opens a new case per account.
     w.sim.setFaults({ throttleRate: 0 });
     const sweep = w.workflow.startSweep();
@@ -241,6 +244,7 @@ describe('the workflow under injected faults (20 cases per scenario)', () => {
     expect(failedCases).toHaveLength(CASES);
     expect(named).toBe(CASES);
     expect(keysLeft).toBe(CASES);
+    expect(deleteRetries).toEqual(first.map(() => RETRY_BUDGETS.aws.maxAttempts));
     expect(sweep.status).toBe('SUCCEEDED');
     // One execution per account of the organization: the 20 members and the (compliant) management account.
     expect(second).toHaveLength(CASES + 1);

@@ -144,7 +144,7 @@ export interface FaultTally {
   outcomes: Record<string, number>;
   /** Execution end states, by status. */
   executions: Record<string, number>;
-  /** Executions that succeeded after a retried or caught fault (a fault that delayed, not changed, the case). */
+  /** Executions that closed their case as remediated after a retried or caught fault (delayed, not changed). */
   delayed: number;
 }
 
@@ -390,7 +390,9 @@ export class ReliabilityWorld {
       openCases: open.length,
       outcomes,
       executions: statuses,
-      delayed: executions.filter((e) => e.status === 'SUCCEEDED' && e.path.some((p) => p.retried || p.error)).length,
+      delayed: executions.filter(
+        (e) => e.visited('CloseRemediated') && e.status === 'SUCCEEDED' && e.path.some((p) => p.retried || p.error),
+      ).length,
     };
   }
 
