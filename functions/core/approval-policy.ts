@@ -135,8 +135,11 @@ export function waitingState(c: Case): VoteRefusal | undefined {
   if (c.decision) return { code: 'already-decided', decision: c.decision };
   if (c.status === 'expired') return { code: 'expired', at: c.closedAt ?? c.updatedAt };
   if (isTerminal(c.status)) return { code: 'closed', status: c.status, at: c.closedAt ?? c.updatedAt };
-  if (c.status !== 'awaiting-approval' || c.pendingTask?.kind !== 'approval')
-    return { code: 'not-waiting', status: c.status };
+  if (c.approval?.expiredAt) return { code: 'expired', at: c.approval.expiredAt };
+  if (c.status !== 'awaiting-approval') return { code: 'not-waiting', status: c.status };
+  // Waiting, or between two waits (a timed-out wait's reminder or a re-posted request comes next):
+  // a decision made now is kept on the case and the next wait hands it to the workflow.
+  if (c.pendingTask && c.pendingTask.kind !== 'approval') return { code: 'not-waiting', status: c.status };
   return undefined;
 }
 

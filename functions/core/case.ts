@@ -80,7 +80,7 @@ export interface Case {
   closedAt?: string;
   trigger: Trigger;
   posture: AccountPosture;
-  /** Removal paths available when the case opened. */
+  /** Removal paths available when the case opened (narrowed when AssumeRoot is refused later). */
   removalPaths: RemovalPath[];
   requiredApprovals: number;
   approval?: {
@@ -89,8 +89,21 @@ export interface Case {
     escalated: boolean;
     message?: SlackMessageRef;
     votes: ApprovalVote[];
+    /** Set when the last wait timed out after every reminder: the request expires, no click is kept any more. */
+    expiredAt?: string;
   };
   decision?: Decision;
+  /**
+   * Slack was down when the decision was to replace the request's buttons: the decision stands, and
+   * the outcome message shows it (re-renders the request) before it reports the result.
+   */
+  decisionNotShown?: boolean;
+  /**
+   * When the deletion first failed with a transient AWS error before deleting anything: that attempt
+   * is recorded as evidence, the state machine's retries after it are not (one record, not hundreds),
+   * and a failure outcome says how long the deletion was retried.
+   */
+  deletionRetryingSince?: string;
   runbook?: RunbookProgress;
   /**
    * Step Functions task token of the task currently waiting for a human (approval or runbook step).

@@ -159,6 +159,16 @@ export class EvidenceConflictError extends RootKeyError {
   readonly transient = true;
 }
 
+/**
+ * The Slack Web API did not take a message for a reason that passes (5xx, rate limiting, a timeout,
+ * Slack's own internal_error / service_unavailable), after the WebClient's own retries. The state
+ * machine retries it with the Slack budget (core/retry-budget.ts).
+ */
+export class SlackUnavailableError extends RootKeyError {
+  override readonly name = 'SlackUnavailableError';
+  readonly transient = true;
+}
+
 /** Verification found the key still present after the bounded polling. */
 export class KeyStillPresentError extends RootKeyError {
   override readonly name = 'KeyStillPresentError';
@@ -166,7 +176,7 @@ export class KeyStillPresentError extends RootKeyError {
 }
 
 /** Names of the errors the state machine retries. */
-export const TRANSIENT_ERROR_NAMES = ['TransientAwsError', 'ConcurrentUpdateError'] as const;
+export const TRANSIENT_ERROR_NAMES = ['TransientAwsError', 'ConcurrentUpdateError', 'SlackUnavailableError'] as const;
 
 /** Stable, human-readable one-liner for any thrown value. */
 export function describeError(error: unknown): { name: string; message: string } {

@@ -34,3 +34,16 @@ export function decideRemovalPaths(account: Account, features: RootAccessFeature
 export function canDeleteAutomatically(paths: readonly RemovalPath[]): boolean {
   return paths.includes('assume-root-delete');
 }
+
+/** The paths that need centralized root access (RootSessions): AssumeRoot, directly or through the console. */
+const NEEDS_ROOT_SESSIONS: readonly RemovalPath[] = ['assume-root-delete', 'console-privileged-action'];
+
+/**
+ * The removal paths left once centralized root access turned out to be off (AssumeRoot refused at
+ * deletion time): both AssumeRoot paths go, a root sign-in (or password recovery) is what remains.
+ * IAM's privileged actions need root sessions (DisableOrganizationsRootSessions turns them off).
+ */
+export function withoutCentralizedRootAccess(paths: readonly RemovalPath[]): RemovalPath[] {
+  const left = paths.filter((p) => !NEEDS_ROOT_SESSIONS.includes(p));
+  return left.length > 0 ? left : ['root-sign-in', 'password-recovery'];
+}

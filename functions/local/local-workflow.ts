@@ -92,6 +92,14 @@ class LocalTaskTimeout extends Error {
   }
 }
 
+/** The error a waiting task ends with when its execution is aborted (nobody sees it: the run is aborted too). */
+class LocalTaskAborted extends Error {
+  constructor(state: string) {
+    super(`${state} stopped waiting: the execution was aborted`);
+    this.name = 'LocalTaskAborted';
+  }
+}
+
 type JsonObject = Record<string, unknown>;
 /** What aws-local-stepfunctions calls for an overridden Task state (its JSON types are not exported). */
 type LocalTaskHandler = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>[string];
@@ -270,9 +278,11 @@ export class LocalWorkflow implements WorkflowStarterPort {
       for (const listener of [...this.listeners]) listener(event);
     };
     const tokens = new Set<string>();
+    // What ends each waiting task early when the execution is aborted (so its timer is cleared).
+    const cancels = new Map<string, () => void>();
     const run = this.machines[kind].run(execution.input as never, {
       overrides: {
-        taskResourceLocalHandlers: this.overrides(kind, execution, tokens, emit),
+        taskResourceLocalHandlers: this.overrides(kind, execution, tokens, cancels, emit),
         ...(this.options.waitMs !== undefined ? { waitTimeOverrides: this.waitOverrides(kind) } : {}),
         ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides(kind) } : {}),
       },
@@ -285,6 +295,8 @@ export class LocalWorkflow implements WorkflowStarterPort {
     });
     execution.bindAbort(() => {
       for (const token of tokens) this.callbacks.expire(token);
+      // End the waiting tasks too: their timeout timers would otherwise keep the process alive.
+      for (const cancel of cancels.values()) cancel();
       run.abort();
     });
     emit({ type: 'execution-started', executionId: execution.id, kind, input: execution.input });
@@ -392,6 +404,7 @@ export class LocalWorkflow implements WorkflowStarterPort {
     kind: WorkflowKind,
     execution: LocalExecution,
     tokens: Set<string>,
+    cancels: Map<string, () => void>,
     emit: (event: WorkflowEvent) => void,
   ): Record<string, LocalTaskHandler> {
     const bindings: Record<string, LocalTaskHandler> = {};
@@ -408,6 +421,11 @@ export class LocalWorkflow implements WorkflowStarterPort {
           const { token, answer } = this.callbacks.register(execution.id, stateName);
           tokens.add(token);
           let timer: NodeJS.Timeout | undefined;
+          const aborted = new Promise<never>((_resolve, reject) => {
+            cancels.set(token, () => reject(new LocalTaskAborted(stateName)));
+          });
+          // Handled here as well: an abort may come before the race below listens.
+          aborted.catch(() => undefined);
           try {
             const payload = replaceValue((input as JsonObject)['Payload'], CONTEXT_TOKEN, token) as JsonObject;
             await handler(payload);
@@ -420,9 +438,10 @@ export class LocalWorkflow implements WorkflowStarterPort {
             const timeout = new Promise<never>((_resolve, reject) => {
               timer = setTimeout(() => reject(new LocalTaskTimeout(stateName, timeoutMs)), timeoutMs);
             });
-            return (await Promise.race([answer, timeout])) as JsonValue;
+            return (await Promise.race([answer, timeout, aborted])) as JsonValue;
           } finally {
             if (timer) clearTimeout(timer);
+            cancels.delete(token);
             this.callbacks.expire(token);
             tokens.delete(token);
           }

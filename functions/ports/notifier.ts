@@ -6,6 +6,16 @@ export interface NotifierPort {
   requestApproval(c: Case): Promise<SlackMessageRef>;
   /** Reminder in the thread; `escalate` also mentions the escalation target. */
   remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void>;
+  /**
+   * Reminder in the thread that a runbook step still waits for its confirmation; `escalate` also
+   * mentions the escalation target, as the approval's escalating reminder does.
+   */
+  remindRunbookStep(
+    c: Case,
+    step: { id: string; title: string },
+    reminderNumber: number,
+    escalate: boolean,
+  ): Promise<void>;
   /** Replaces the request's buttons by who decided what and when. */
   showDecision(c: Case): Promise<void>;
   /** A line of progress in the request's thread. */

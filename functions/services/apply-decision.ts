@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { transition, type Case, type Decision } from '../core/case';
 import { isException } from '../core/approval-policy';
 import { statusAfterDecision } from '../core/decision-routing';
-import { DecisionNotAcceptedError, InvalidInputError } from '../core/errors';
+import { DecisionNotAcceptedError, InvalidInputError, SlackUnavailableError } from '../core/errors';
 import { recheckScheduleFor, type RecheckSchedule } from '../core/recheck-schedule';
 import { canDeleteAutomatically } from '../core/removal-paths';
 import { acceptanceExpiry } from '../core/risk-acceptance';
@@ -102,6 +102,21 @@ export async function applyDecision(
     ...(decision.expiresAt ? { expiresAt: decision.expiresAt } : {}),
     ...(recheck ? { recheckAt: recheck.expression } : {}),
   });
-  await deps.notifier.showDecision(updated);
+  await showDecision(deps, updated);
   return { caseId: current.caseId, action: decision.action, status, ...(recheck ? { recheck } : {}) };
+}
+
+/**
+ * Replaces the request's buttons by the decision. A Slack outage never undoes a decision: the case
+ * goes on, marked `decisionNotShown`, and the outcome message shows the decision when it is posted.
+ */
+async function showDecision(deps: Deps, c: Case): Promise<void> {
+  try {
+    await deps.notifier.showDecision(c);
+  } catch (error) {
+    if (!(error instanceof SlackUnavailableError)) throw error;
+    await updateCaseWithRetry(deps.cases, c.caseId, (current) =>
+      current.decisionNotShown ? undefined : { ...current, decisionNotShown: true },
+    );
+  }
 }

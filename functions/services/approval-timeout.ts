@@ -15,9 +15,9 @@ export interface ApprovalTimeoutResult {
 /**
  * Runs when the approval task timed out (`States.Timeout`). Sends the next reminder (the last one
  * escalates) and records it, or, once `settings.maxReminders` reminders went unanswered, tells the
- * workflow to expire the case. The expired token is cleared so that a late click is told the request
- * expired instead of failing against Step Functions. A decision that reached the case just as the
- * token expired is not lost: the workflow waits again and the approval task hands it over at once.
+ * workflow to expire the case (marking the request expired, so that a later click is told so). A
+ * click between a timed-out wait and the next one is kept on the case (record-vote): the workflow
+ * waits again and the approval task hands the decision over at once; it never expires the case.
  */
 export async function handleApprovalTimeout(deps: Deps, input: { caseId: string }): Promise<ApprovalTimeoutResult> {
   const { caseId } = input;
@@ -27,18 +27,38 @@ export async function handleApprovalTimeout(deps: Deps, input: { caseId: string 
   if (current.decision) return { caseId, next: 'wait', reminders, escalated };
 
   const next = decideOnTimeout(reminders, deps.settings.maxReminders);
+  // A click may land between the read above and the write below: each write re-checks the fresh
+  // case, and a decision found there is kept for the next wait instead of being expired or reminded.
+  let decidedMeanwhile = false;
   if (next.action === 'give-up') {
-    await updateCaseWithRetry(deps.cases, caseId, withoutPendingTask);
+    await updateCaseWithRetry(deps.cases, caseId, (c) => {
+      decidedMeanwhile = Boolean(c.decision);
+      if (decidedMeanwhile) return undefined;
+      // From this write on a click is refused as expired (no later wait would take its decision).
+      const expiring = withoutPendingTask(c);
+      if (expiring.approval) expiring.approval = { ...expiring.approval, expiredAt: deps.clock.now().toISOString() };
+      return expiring;
+    });
+    if (decidedMeanwhile) return { caseId, next: 'wait', reminders, escalated };
     return { caseId, next: 'expire', reminders, escalated };
   }
-  const { case: updated } = await updateCaseWithRetry(deps.cases, caseId, (c) => ({
-    ...withoutPendingTask(c),
-    ...(c.approval
-      ? {
-          approval: { ...c.approval, reminders: next.reminderNumber, escalated: c.approval.escalated || next.escalate },
-        }
-      : {}),
-  }));
+  const { case: updated } = await updateCaseWithRetry(deps.cases, caseId, (c) => {
+    decidedMeanwhile = Boolean(c.decision);
+    if (decidedMeanwhile) return undefined;
+    return {
+      ...withoutPendingTask(c),
+      ...(c.approval
+        ? {
+            approval: {
+              ...c.approval,
+              reminders: next.reminderNumber,
+              escalated: c.approval.escalated || next.escalate,
+            },
+          }
+        : {}),
+    };
+  });
+  if (decidedMeanwhile) return { caseId, next: 'wait', reminders, escalated };
   await deps.notifier.remind(updated, next.reminderNumber, next.escalate);
   await recordCaseEvidence(deps, updated, next.escalate ? 'escalation' : 'reminder', {
     waitingFor: 'approval',

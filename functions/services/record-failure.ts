@@ -1,5 +1,6 @@
 import { isTerminal, newCaseId } from '../core/case';
 import { CaseNotFoundError } from '../core/errors';
+import { describeRetryBudget } from '../core/retry-budget';
 import type { Trigger } from '../core/trigger';
 import type { Deps } from './dependencies';
 import { recordOutcome, type OutcomeStatus } from './record-outcome';
@@ -18,9 +19,16 @@ export interface FailureInput {
 }
 
 export type RecordedFailure =
-  | { recorded: true; caseId: string; digest: string; error: { name: string; message: string } }
+  | { recorded: true; caseId: string; digest: string; error: FailureError }
   /** Not even the account is known (the input was unreadable): only logs and the failed execution remain. */
-  | { recorded: false; reason: string; error: { name: string; message: string } };
+  | { recorded: false; reason: string; error: FailureError };
+
+/** The error as the failure evidence keeps it; `retried` says how long the workflow retried a transient one. */
+export interface FailureError {
+  name: string;
+  message: string;
+  retried?: string;
+}
 
 const MAX_MESSAGE = 2000;
 
@@ -28,7 +36,7 @@ const MAX_MESSAGE = 2000;
  * Reads the Lambda error a Catch delivers: `Cause` is the JSON of `{ errorType, errorMessage, trace }`
  * for a function error and plain text for a States.* error. The stack trace is left out of evidence.
  */
-export function describeCaughtError(caught: CaughtError): { name: string; message: string } {
+export function describeCaughtError(caught: CaughtError): FailureError {
   const name = caught.Error || 'Error';
   let message = caught.Cause ?? '';
   try {
@@ -37,7 +45,9 @@ export function describeCaughtError(caught: CaughtError): { name: string; messag
   } catch {
     // Not JSON: a States.* cause or plain text, kept as it is.
   }
-  return { name, message: (message || name).slice(0, MAX_MESSAGE) };
+  // A transient fault only reaches the Catch once its retry budget ran out: say how long that was.
+  const retried = describeRetryBudget(name);
+  return { name, message: (message || name).slice(0, MAX_MESSAGE), ...(retried ? { retried } : {}) };
 }
 
 /**
@@ -75,7 +85,7 @@ export async function recordFailure(deps: Deps, input: FailureInput): Promise<Re
     at: now.toISOString(),
     data: {
       status: 'failed',
-      summary: `The workflow failed before a case was opened for account ${accountId}: ${error.name}: ${error.message}`,
+      summary: `The workflow failed before a case was opened for account ${accountId}: ${error.name}: ${error.message}${error.retried ? ` (${error.retried})` : ''}`,
       ...(input.trigger ? { trigger: input.trigger } : {}),
       error,
     },

@@ -19,7 +19,11 @@ export interface RecordedOutcome {
 }
 
 /** One sentence for the evidence, the report and Slack. */
-export function summarizeOutcome(c: Case, status: OutcomeStatus, error?: { name: string; message: string }): string {
+export function summarizeOutcome(
+  c: Case,
+  status: OutcomeStatus,
+  error?: { name: string; message: string; retried?: string },
+): string {
   const keys = maskedKeys(c.posture.keys)
     .map((k) => `${k.maskedId} (${k.status})`)
     .join(', ');
@@ -37,7 +41,7 @@ export function summarizeOutcome(c: Case, status: OutcomeStatus, error?: { name:
     case 'expired':
       return `Nobody decided about ${keys} of account ${c.accountId} after ${c.approval?.reminders ?? 0} reminder(s); the request expired and the key stays.`;
     case 'failed':
-      return `The case failed${error ? ` with ${error.name}: ${error.message}` : ''}; the key of account ${c.accountId} may still exist.`;
+      return `The case failed${error ? ` with ${error.name}: ${error.message}` : ''}${error?.retried ? ` (${error.retried})` : ''}${c.deletionRetryingSince ? `; the deletion was retried from ${c.deletionRetryingSince} on` : ''}; the key of account ${c.accountId} may still exist.`;
   }
 }
 
@@ -49,7 +53,7 @@ export function summarizeOutcome(c: Case, status: OutcomeStatus, error?: { name:
  */
 export async function recordOutcome(
   deps: Deps,
-  input: { caseId: string; status: OutcomeStatus; error?: { name: string; message: string } },
+  input: { caseId: string; status: OutcomeStatus; error?: { name: string; message: string; retried?: string } },
 ): Promise<RecordedOutcome> {
   const now = deps.clock.now();
   const current = await deps.cases.get(input.caseId);
@@ -98,7 +102,19 @@ export async function recordOutcome(
   }
   // Report and message are rewritten on a retry: both are idempotent in effect.
   const report = await deps.evidence.writeReport(current.caseId);
-  const final = await deps.cases.get(current.caseId);
+  let final = await deps.cases.get(current.caseId);
+  if (final.decisionNotShown) {
+    // Slack was down when the decision was made: show it now, before the result.
+    await deps.notifier.showDecision(final);
+    final = (
+      await updateCaseWithRetry(deps.cases, final.caseId, (c) => {
+        if (!c.decisionNotShown) return undefined;
+        const shown = { ...c };
+        delete shown.decisionNotShown;
+        return shown;
+      })
+    ).case;
+  }
   await deps.notifier.outcome(final, { digest, reportLocation: report.html });
   return { caseId: final.caseId, status: (final.outcome?.status ?? input.status) as OutcomeStatus, digest, report };
 }

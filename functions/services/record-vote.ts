@@ -21,7 +21,10 @@ export interface VoteInput {
 }
 
 export type VoteResult =
-  /** This vote completed the decision; the workflow has received it. */
+  /**
+   * This vote completed the decision; the workflow has received it, or (when the wait it answered
+   * had just timed out) receives it from the case at its next wait.
+   */
   | { status: 'decided'; case: Case; decision: Decision }
   /** Counted; more distinct approvers must agree (four-eyes). */
   | { status: 'recorded'; case: Case; vote: ApprovalVote; agreeing: number; required: number }
@@ -98,7 +101,11 @@ async function deliver(
   decision: Decision,
 ): Promise<VoteResult> {
   const ours = (c: Case) => c.decision?.decidedAt === decision.decidedAt && c.decision.action === decision.action;
-  let token = before.pendingTask!.token;
+  if (!before.pendingTask) {
+    // Decided between two waits: kept on the case; the next wait's request-approval delivers it.
+    return { status: 'decided', case: await deps.cases.get(before.caseId), decision };
+  }
+  let token = before.pendingTask.token;
   for (let hop = 0; ; hop += 1) {
     try {
       await callbacks.sendTaskSuccess(token, decision);
@@ -114,6 +121,12 @@ async function deliver(
         token = newer;
         continue;
       }
+      // No newer wait yet: the workflow is between two waits (the timed-out wait's reminder, or a
+      // re-posted request, comes next). The decision stays on the case and that next wait's
+      // request-approval hands it over at once ('already-decided'); the approval-timeout task sees
+      // it too and waits instead of expiring. Only a case that left the approval stage expires it.
+      const now = await deps.cases.get(before.caseId);
+      if (ours(now) && now.status === 'awaiting-approval') return { status: 'decided', case: now, decision };
       return expire(deps, before, decision, ours, error);
     }
   }

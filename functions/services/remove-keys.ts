@@ -1,5 +1,5 @@
 import { transition } from '../core/case';
-import { DecisionNotAcceptedError, describeError, KeysChangedError } from '../core/errors';
+import { DecisionNotAcceptedError, describeError, KeysChangedError, TransientAwsError } from '../core/errors';
 import { removalDetailOf, type ActionRecord } from '../ports/root-key-remover';
 import { recordCaseEvidence } from './case-evidence';
 import type { Deps } from './dependencies';
@@ -26,7 +26,8 @@ function actionData(action: ActionRecord, approvedKeys: string[]): Record<string
  *
  * When the account's keys changed since the approval, nothing is deleted: the refusal is recorded
  * and KeysChangedError rethrown so that the workflow asks again. Any other error is recorded and
- * rethrown unchanged (its name decides whether the workflow retries).
+ * rethrown unchanged (its name decides whether the workflow retries) — a transient AWS error before
+ * any key was deleted only the first time (see the comment where it is caught).
  */
 export async function deleteApprovedKeys(
   deps: Pick<Deps, 'cases' | 'evidence' | 'remover' | 'clock'>,
@@ -50,6 +51,17 @@ export async function deleteApprovedKeys(
     result = await deps.remover.deleteRootKeys(c.accountId, decision.approvedKeys);
   } catch (error) {
     const detail = removalDetailOf(error);
+    if (error instanceof TransientAwsError && (detail?.deletedKeys.length ?? 0) === 0) {
+      // Throttled or 5xx before anything was deleted: the state machine retries (up to 400 times in
+      // an hour-long throttle, core/retry-budget.ts). The first such failure is recorded below; the
+      // retries after it are not (a record per attempt would bury the case's chain), and a failure
+      // outcome says since when the deletion was retried.
+      if (c.deletionRetryingSince) throw error;
+      const since = deps.clock.now().toISOString();
+      await updateCaseWithRetry(deps.cases, caseId, (current) =>
+        current.deletionRetryingSince ? undefined : { ...current, deletionRetryingSince: since },
+      );
+    }
     for (const action of detail?.actions ?? []) {
       await recordCaseEvidence(deps, c, 'action', actionData(action, decision.approvedKeys));
     }

@@ -34,7 +34,11 @@ export async function requestApproval(
   const since = deps.clock.now().toISOString();
   const firstRequest = current.status !== 'awaiting-approval' || !current.approval?.message;
 
+  let decided: Decision | undefined;
   const { case: waiting } = await updateCaseWithRetry(deps.cases, caseId, (c) => {
+    // A late click kept its decision on the case after the read above: hand it over, store no token.
+    decided = c.status === 'awaiting-approval' ? c.decision : undefined;
+    if (decided) return undefined;
     const moved: Case = c.status === 'awaiting-approval' ? c : transition(c, 'awaiting-approval', deps.clock.now());
     return {
       ...moved,
@@ -42,6 +46,7 @@ export async function requestApproval(
       pendingTask: { kind: 'approval', token, since },
     };
   });
+  if (decided) return { caseId, outcome: 'already-decided', decision: decided };
   if (!firstRequest) return { caseId, outcome: 'token-renewed' };
 
   const message = await deps.notifier.requestApproval(waiting);

@@ -21,10 +21,12 @@ export async function handleRunbookTimeout(
     return { caseId: c.caseId, ...(stepId ? { stepId } : {}), reminders: sent, next: 'abandon' };
   }
   const title = stepId ? runbookForCase(c, deps.clock.now()).steps.find((s) => s.id === stepId)?.title : undefined;
-  // NotifierPort.remind speaks of a pending decision; a runbook step gets its own line instead.
-  await deps.notifier.progress(
+  // Like the approval's reminders: the last one escalates (mentions the escalation target).
+  await deps.notifier.remindRunbookStep(
     c,
-    `${next.escalate ? 'Escalation' : 'Reminder'} ${next.reminderNumber}: runbook step "${title ?? stepId ?? 'next'}" is still waiting for confirmation.${next.escalate ? ' Without it the case is closed as failed and the key stays.' : ''}`,
+    { id: stepId ?? 'next', title: title ?? stepId ?? 'next' },
+    next.reminderNumber,
+    next.escalate,
   );
   await recordCaseEvidence(deps, c, next.escalate ? 'escalation' : 'reminder', {
     waitingFor: 'runbook-step',

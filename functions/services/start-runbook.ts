@@ -1,5 +1,6 @@
 import { isTerminal, transition, type Case } from '../core/case';
 import { DecisionNotAcceptedError } from '../core/errors';
+import { withoutCentralizedRootAccess } from '../core/removal-paths';
 import { runbookForCase } from '../core/runbook';
 import { nextRunbookStep } from '../core/runbook-progress';
 import { recordCaseEvidence } from './case-evidence';
@@ -47,10 +48,15 @@ export async function startRunbook(
   if (isTerminal(current.status)) {
     throw new DecisionNotAcceptedError(`Case ${current.caseId} is ${current.status}; no runbook can start`);
   }
-  const runbook = runbookForCase(current, now);
+  // AssumeRoot was just refused: the paths seen at detection no longer hold, and the runbook must not
+  // send anyone to the console's privileged action, which needs the same centralized root access.
+  const unavailable = input.reason === 'root-access-unavailable';
+  const removalPaths = unavailable ? withoutCentralizedRootAccess(current.removalPaths) : current.removalPaths;
+  const runbook = runbookForCase({ ...current, removalPaths }, now);
   const restart = input.reason === 'key-still-present';
   const { case: updated } = await updateCaseWithRetry(deps.cases, current.caseId, (c) => {
     const moved: Case = c.status === 'runbook' ? { ...c } : transition(c, 'runbook', now);
+    if (unavailable) moved.removalPaths = withoutCentralizedRootAccess(c.removalPaths);
     const keep = c.runbook && !restart ? c.runbook : undefined;
     moved.runbook = keep ?? { variant: runbook.variant, completed: [] };
     delete moved.pendingTask;
@@ -61,6 +67,7 @@ export async function startRunbook(
     started: true,
     reason: input.reason,
     variant: runbook.variant,
+    ...(unavailable ? { removalPaths: updated.removalPaths } : {}),
     steps: runbook.steps.map((s) => ({ id: s.id, title: s.title })),
   });
   await deps.notifier.progress(updated, PROGRESS_TEXT[input.reason]);

@@ -1,8 +1,9 @@
-import { isTerminal } from '../core/case';
+import { isTerminal, transition } from '../core/case';
 import { DecisionNotAcceptedError, InvalidInputError } from '../core/errors';
 import { backoffSeconds, decideVerification, isLastAttempt } from '../core/verification';
 import { recordCaseEvidence } from './case-evidence';
 import type { Deps } from './dependencies';
+import { updateCaseWithRetry } from './update-case';
 
 export interface VerificationResult {
   caseId: string;
@@ -31,9 +32,19 @@ export async function verifyRemoval(
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new InvalidInputError(`Verification attempt must be an integer >= 1 (got ${String(attempt)})`);
   }
-  const c = await deps.cases.get(caseId);
+  let c = await deps.cases.get(caseId);
   if (isTerminal(c.status)) {
     throw new DecisionNotAcceptedError(`Case ${caseId} is closed (${c.status}); a new check opens a new case`);
+  }
+  // Still 'deleting': the deletion ran past its function timeout, so nobody knows what it did. The
+  // workflow verifies instead of failing; this check decides (its calls may have landed anyway).
+  const afterDeletionTimeout = c.status === 'deleting';
+  if (afterDeletionTimeout) {
+    c = (
+      await updateCaseWithRetry(deps.cases, caseId, (current) =>
+        current.status === 'deleting' ? transition(current, 'verifying', deps.clock.now()) : undefined,
+      )
+    ).case;
   }
   const schedule = deps.settings.verification;
   const account = await deps.organization.getAccount(c.accountId);
@@ -64,6 +75,7 @@ export async function verifyRemoval(
     },
     ...(verdict.discrepancy ? { discrepancy: verdict.discrepancy } : {}),
     ...(c.decision ? { approvedKeys: c.decision.approvedKeys } : {}),
+    ...(afterDeletionTimeout ? { afterDeletionTimeout: true } : {}),
     ...(waitSeconds > 0 ? { nextAttemptInSeconds: waitSeconds } : {}),
   });
   return { caseId, attempt, gone: verdict.gone, exhausted, waitSeconds };

@@ -6,25 +6,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { TRANSIENT_ERROR_NAMES } from '../../functions/core/errors';
+import { RETRY_BUDGETS, RETRY_ORDER, type RetryBudget } from '../../functions/core/retry-budget';
 import type { TaskId } from '../../functions/handlers/task-ids';
 import { acknowledge } from './acknowledge';
 import { logicalIdOf } from './task-grants';
 
 /**
- * Errors the workflow retries: the project's transient errors (throttling, 5xx, optimistic
- * concurrency, a lost evidence append race) and Lambda's own service errors. Everything else is a
- * domain error and goes to the failure-evidence path at once.
+ * Errors the workflow retries: the project's transient errors (AWS throttling and 5xx, Slack
+ * outages, optimistic concurrency, a lost evidence append race) and Lambda's own service errors.
+ * Everything else is a domain error and goes to the failure-evidence path at once.
  */
-export const RETRIED_ERRORS = [
-  ...TRANSIENT_ERROR_NAMES,
-  'EvidenceConflictError',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.ClientExecutionTimeoutException',
-];
+export const RETRIED_ERRORS: string[] = RETRY_ORDER.flatMap((cls) => [...RETRY_BUDGETS[cls].errors]);
 
 /** State names other code refers to (the local runner, tests, the sandbox's diagram). */
 export const REMEDIATION_STATES = {
@@ -55,6 +47,17 @@ export interface RemediationWorkflowProps {
  * `aws-local-stepfunctions` can run the very definition synthesized here), from the trigger to the
  * evidence. Every Task retries transient errors only and catches everything else into
  * `RecordFailure`; every path ends after an evidence record (outcome, duplicate, or failure).
+ *
+ * Retry budgets (functions/core/retry-budget.ts, README "Retries and faults"): every task carries one
+ * retrier per fault class, in this order — AWS (TransientAwsError: 2 s × 2ⁿ capped at 20 s, full
+ * jitter, 400 retries, about 66 min), Slack (SlackUnavailableError: 5 s × 2ⁿ capped at 5 min, 36
+ * retries, about 78 min), contention (ConcurrentUpdateError, EvidenceConflictError: 10 quick retries)
+ * and Lambda service errors (20 retries up to 1 min apart). So the AWS reads (DetectRootKeys,
+ * VerifyRemoval, the finding updates), the deletion, the Slack posts (RequestApproval, reminders,
+ * ApplyDecision, runbook steps) and the evidence writes (OpenCase, the Close* outcomes) each outlast a
+ * fault of the kind they meet for more than an hour; a fault that outlasts its budget fails the case
+ * with evidence naming the budget (RecordFailure). DeleteKeys also retries its own timeout twice and
+ * then verifies instead of failing: deleting is idempotent.
  */
 export class RemediationWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -289,6 +292,14 @@ export class RemediationWorkflow extends Construct {
     awaitStep.next(recordStep);
     recordStep.next(runbookNext);
 
+    // A deletion that ran past its function timeout may have deleted the keys anyway (the AWS calls are
+    // not cancelled with the function): retry it (approved keys already gone count as deleted), then
+    // let verification decide instead of failing the case.
+    deleteKeys.addRetry(retrierOf(RETRY_BUDGETS['lambda-timeout']));
+    deleteKeys.addCatch(startVerification, {
+      errors: [...RETRY_BUDGETS['lambda-timeout'].errors],
+      resultPath: '$.deleteTimedOut',
+    });
     deleteKeys.addCatch(keysChanged, { errors: ['KeysChangedError'], resultPath: '$.keysChangedError' });
     deleteKeys.addCatch(fallBackToRunbook, { errors: ['RootAccessUnavailableError'], resultPath: '$.deleteError' });
     deleteKeys.next(startVerification);
@@ -435,16 +446,27 @@ export function stateMachineNameFor(scope: Construct, workflow: string): string 
   return `${Stack.of(scope).stackName}-${workflow}`.slice(0, 80);
 }
 
-/** Adds the transient-error retry (full jitter) every task gets. */
-function withRetry<T extends tasks.LambdaInvoke | tasks.CallAwsService>(state: T, extraErrors: string[] = []): T {
-  state.addRetry({
-    errors: [...RETRIED_ERRORS, ...extraErrors],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 6,
-    maxDelay: Duration.minutes(1),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+/** One Step Functions retrier from a budget of functions/core/retry-budget.ts. */
+export function retrierOf(budget: RetryBudget, errors: readonly string[] = budget.errors): sfn.RetryProps {
+  return {
+    errors: [...errors],
+    interval: Duration.seconds(budget.intervalSeconds),
+    backoffRate: budget.backoffRate,
+    maxAttempts: budget.maxAttempts,
+    maxDelay: Duration.seconds(budget.maxDelaySeconds),
+    jitterStrategy: budget.jitter === 'FULL' ? sfn.JitterType.FULL : sfn.JitterType.NONE,
+  };
+}
+
+/**
+ * Adds the retriers every task gets, one per fault class (RETRY_ORDER); `awsErrors` names further
+ * AWS errors that the AWS budget covers (an SDK integration's own throttling and 5xx names).
+ */
+function withRetry<T extends tasks.LambdaInvoke | tasks.CallAwsService>(state: T, awsErrors: string[] = []): T {
+  for (const cls of RETRY_ORDER) {
+    const budget = RETRY_BUDGETS[cls];
+    state.addRetry(retrierOf(budget, cls === 'aws' ? [...budget.errors, ...awsErrors] : budget.errors));
+  }
   return state;
 }
 

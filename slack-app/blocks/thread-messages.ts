@@ -33,6 +33,24 @@ export function buildReminder(
   return single(lines.join('\n'));
 }
 
+/** A reminder that a runbook step waits for its confirmation; the escalating one mentions the escalation target. */
+export function buildRunbookStepReminder(
+  stepTitle: string,
+  reminderNumber: number,
+  escalate: boolean,
+  escalationMention?: string,
+): SlackMessage {
+  const lines = [
+    `:bell: Reminder ${reminderNumber}: runbook step "${escapeSlackText(stepTitle, 200)}" is still waiting for confirmation.`,
+  ];
+  if (escalate) {
+    lines.push(
+      `:rotating_light: Escalating${escalationMention ? ` to ${escalationMentionText(escalationMention)}` : ''}: without a confirmation the case is closed as failed and the key stays.`,
+    );
+  }
+  return single(lines.join('\n'));
+}
+
 /** A line of progress from the workflow; the text may contain external values, so it is escaped. */
 export function buildProgress(text: string): SlackMessage {
   return single(`:gear: ${escapeSlackText(text, 2500)}`);

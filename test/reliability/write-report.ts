@@ -28,7 +28,7 @@ export const EXPECTED_SOURCES = [
 ];
 
 const SECTION_TITLES: Record<ReliabilitySection, string> = {
-  faults: 'Faults: every started case ends with evidence that verifies',
+  faults: 'Faults: a fault that clears delays a case, never changes how it ends',
   'bad-input': 'Bad input: a clear error, never a crash, nothing changed',
   forgery: 'Forgery and abuse: refused, nothing changed',
   'least-privilege': 'Least privilege: the synthesized templates',
@@ -36,7 +36,7 @@ const SECTION_TITLES: Record<ReliabilitySection, string> = {
 
 const SECTION_INTROS: Record<ReliabilitySection, string> = {
   faults:
-    'The synthesized state machine runs locally with its tasks bound to the real handlers, over the simulated organization, the real evidence service (signed files) and, where Slack is involved, the real notifier and Bolt app behind a fault-injecting proxy. "With evidence" counts executions whose account has a case with an `outcome` record; "verifies" is `EvidenceService.verify({ requireComplete: true })` over everything written.',
+    'The synthesized state machine runs locally with its tasks bound to the real handlers, over the simulated organization, the real evidence service (signed files) and, where Slack is involved, the real notifier and Bolt app behind a fault-injecting proxy. Retry waits are replaced by 0 ms (the budgets\' attempts are all made, without their hour of waiting; see README "Retries and faults"). "Remediated" counts cases whose key is gone, verified; "delayed" the executions among them that went through a retried or caught fault; "failed" the cases that closed as failed. "With evidence" counts executions whose account has a case with an `outcome` record; "verifies" is `EvidenceService.verify({ requireComplete: true })` over everything written. "Holds" is measured against the goal: all cases remediated for a fault that clears, failing as described for a fault beyond the retry budget — not against having evidence.',
   'bad-input':
     'Property-based fuzzing (fast-check, fixed seed): valid documents mutated (fields deleted, replaced by hostile JSON, nulled, wrapped, stringified) and arbitrary input. "Refused" means a typed error naming the problem (InvalidInputError / UsageError, exit 2, HTTP 4xx); "crashes" counts anything else.',
   forgery:
@@ -73,7 +73,11 @@ function sectionTable(section: ReliabilitySection, scenarios: ScenarioResult[]):
         [
           'Scenario',
           'Injected',
+          'Goal',
           'Cases started',
+          'Remediated',
+          'Delayed',
+          'Failed',
           'Ended',
           'With evidence',
           'Evidence verifies',
@@ -84,10 +88,14 @@ function sectionTable(section: ReliabilitySection, scenarios: ScenarioResult[]):
         scenarios.map((s) => [
           s.title,
           s.injected,
+          s.goal ?? '–',
           count(s, 'casesStarted'),
+          count(s, 'remediated'),
+          count(s, 'delayed'),
+          count(s, 'failed'),
           count(s, 'casesEnded'),
           count(s, 'casesWithEvidence'),
-          s.counts['evidenceCases'] === undefined ? '–' : s.holds ? 'yes' : '**no**',
+          s.counts['evidenceVerifies'] === undefined ? '–' : s.counts['evidenceVerifies'] === 1 ? 'yes' : '**no**',
           s.counts['requestsRefused'] !== undefined ? count(s, 'requestsRefused') : count(s, 'clicksRefused'),
           s.outcome,
           mark(s),

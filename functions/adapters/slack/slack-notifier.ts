@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Case, SlackMessageRef } from '../../core/case';
+import { SlackUnavailableError } from '../../core/errors';
 import { runbookForCase, type Runbook } from '../../core/runbook';
 import { systemClock, type ClockPort } from '../../ports/clock';
 import type { NotifierPort } from '../../ports/notifier';
@@ -9,7 +10,12 @@ import {
   type SlackMessage,
 } from '../../../slack-app/blocks/approval-message';
 import { buildRunbookStepMessage } from '../../../slack-app/blocks/runbook-step-message';
-import { buildOutcome, buildProgress, buildReminder } from '../../../slack-app/blocks/thread-messages';
+import {
+  buildOutcome,
+  buildProgress,
+  buildReminder,
+  buildRunbookStepReminder,
+} from '../../../slack-app/blocks/thread-messages';
 
 export interface SlackNotifierOptions {
   /** A WebClient with the bot token (and `slackApiUrl` when a stand-in or proxy is used). */
@@ -40,18 +46,33 @@ export class SlackNotifier implements NotifierPort {
 
   async requestApproval(c: Case): Promise<SlackMessageRef> {
     const message = buildApprovalRequest(c, this.clock.now());
-    const result = await this.options.client.chat.postMessage({
-      channel: this.options.channel,
-      ...message,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    const result = await slackCall('chat.postMessage', () =>
+      this.options.client.chat.postMessage({
+        channel: this.options.channel,
+        ...message,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
     if (!result.channel || !result.ts) throw new Error('chat.postMessage answered without channel and ts');
     return { channel: result.channel, ts: result.ts };
   }
 
   async remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void> {
     await this.reply(c, buildReminder(c, reminderNumber, escalate, this.options.escalationMention), escalate);
+  }
+
+  async remindRunbookStep(
+    c: Case,
+    step: { id: string; title: string },
+    reminderNumber: number,
+    escalate: boolean,
+  ): Promise<void> {
+    await this.reply(
+      c,
+      buildRunbookStepReminder(step.title, reminderNumber, escalate, this.options.escalationMention),
+      escalate,
+    );
   }
 
   async showDecision(c: Case): Promise<void> {
@@ -68,7 +89,9 @@ export class SlackNotifier implements NotifierPort {
     const waiting = !c.decision && c.status === 'awaiting-approval';
     const now = this.clock.now();
     const message = waiting ? buildApprovalRequest(c, now) : buildApprovalRecord(c, now);
-    await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
+    await slackCall('chat.update', () =>
+      this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message }),
+    );
   }
 
   async progress(c: Case, text: string): Promise<void> {
@@ -87,14 +110,59 @@ export class SlackNotifier implements NotifierPort {
   async reply(c: Case, message: SlackMessage, broadcast = false): Promise<SlackMessageRef> {
     const ref = c.approval?.message;
     const common = { ...message, unfurl_links: false, unfurl_media: false };
-    const result = ref
-      ? await this.options.client.chat.postMessage({
-          channel: ref.channel,
-          thread_ts: ref.ts,
-          reply_broadcast: broadcast,
-          ...common,
-        })
-      : await this.options.client.chat.postMessage({ channel: this.options.channel, ...common });
+    const result = await slackCall('chat.postMessage', () =>
+      ref
+        ? this.options.client.chat.postMessage({
+            channel: ref.channel,
+            thread_ts: ref.ts,
+            reply_broadcast: broadcast,
+            ...common,
+          })
+        : this.options.client.chat.postMessage({ channel: this.options.channel, ...common }),
+    );
     return { channel: result.channel ?? ref?.channel ?? this.options.channel, ts: result.ts ?? '' };
+  }
+}
+
+/** Slack platform errors that pass (docs.slack.dev/reference/methods/chat.postMessage, "Errors"). */
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'ratelimited',
+  'rate_limited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+/**
+ * Whether a WebClient error passes: a network error or timeout (`slack_webapi_request_error`), an
+ * HTTP 5xx or 429 (`slack_webapi_http_error`), a rejected rate-limited call, or a platform error
+ * Slack documents as temporary. Anything else (invalid_auth, channel_not_found, …) needs a person.
+ * Read by `code`, not by class, so that it survives bundling and duplicate package copies.
+ */
+export function isTransientSlackError(error: unknown): boolean {
+  const e = error as { code?: unknown; statusCode?: unknown; data?: { error?: unknown } } | undefined;
+  switch (e?.code) {
+    case 'slack_webapi_request_error':
+    case 'slack_webapi_rate_limited_error':
+      return true;
+    case 'slack_webapi_http_error':
+      return typeof e.statusCode === 'number' && (e.statusCode >= 500 || e.statusCode === 429);
+    case 'slack_webapi_platform_error':
+      return typeof e.data?.error === 'string' && TRANSIENT_PLATFORM_ERRORS.has(e.data.error);
+    default:
+      return false;
+  }
+}
+
+/** Runs one Web API call; a transient failure becomes SlackUnavailableError, which the workflow retries. */
+async function slackCall<T>(method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isTransientSlackError(error)) throw error;
+    throw new SlackUnavailableError(`Slack ${method} failed and may succeed later: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

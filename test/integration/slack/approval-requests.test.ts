@@ -1,4 +1,4 @@
-import type { Decision } from '../../../functions/core/case';
+import type { Case, Decision } from '../../../functions/core/case';
 import { awaitingCase, APPROVAL_MESSAGE } from '../../support/slack/case-fixture';
 import { buttonClickBody, signSlackRequest } from '../../support/slack/signed-requests';
 import { ACTION_IDS } from '../../../slack-app/blocks/ids';
@@ -189,22 +189,37 @@ describe('Slack approval requests over signed HTTP', () => {
     expect(ephemeralTo(h, MALLORY.id)).toEqual([expect.stringContaining('not an approver')]);
   });
 
-  it('answers a late click clearly and shows the case as expired', async () => {
-    // Prepare: the workflow's wait timed out; Step Functions no longer knows the token.
+  it('keeps a click that lands just after the wait timed out for the next wait, and shows the decision', async () => {
+    // Prepare: the workflow's wait timed out; Step Functions no longer knows the token (the reminder's wait comes next).
     h = await startSlackAppHarness([c]);
     h.callbacks.expiredTokens.add(TOKEN);
     // Act
     await h.click(ALICE, ACTION_IDS.runbook, c.caseId);
-    await h.click(BOB, ACTION_IDS.runbook, c.caseId);
-    // Assess
+    await h.click(BOB, ACTION_IDS.delete, c.caseId);
+    // Assess: the decision stays on the case (request-approval hands it to the next wait), nothing expired.
     const stored = await h.cases.get(c.caseId);
-    expect(stored.status).toBe('expired');
-    expect(stored.decision).toBeUndefined();
-    expect(ephemeralTo(h, ALICE.id)).toEqual([expect.stringContaining('Too late: this request expired')]);
-    expect(ephemeralTo(h, BOB.id)).toEqual([expect.stringContaining('This request expired')]);
+    expect(stored.status).toBe('awaiting-approval');
+    expect(stored.decision).toMatchObject({ action: 'runbook', approvers: [{ userId: ALICE.id }] });
+    expect(stored.outcome).toBeUndefined();
+    expect(h.callbacks.successes).toHaveLength(0);
+    expect(ephemeralTo(h, ALICE.id)).toEqual([]);
+    expect(ephemeralTo(h, BOB.id)).toEqual([expect.stringContaining('Already decided by')]);
     const blocks = lastUpdate(h);
     expect(blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(JSON.stringify(blocks)).toContain('Expired');
+    expect(JSON.stringify(blocks)).toContain('decided by <@U0ALICE>');
+  });
+
+  it('answers a click on a request whose last wait timed out clearly, and changes nothing', async () => {
+    // Prepare: every reminder went unanswered; the workflow marked the request expired and is closing the case.
+    const expiring: Case = { ...c, approval: { ...c.approval!, expiredAt: '2026-06-01T11:59:00.000Z' } };
+    delete expiring.pendingTask;
+    h = await startSlackAppHarness([expiring]);
+    // Act
+    await h.click(ALICE, ACTION_IDS.runbook, c.caseId);
+    // Assess
+    expect(await h.cases.get(c.caseId)).toEqual(expiring);
+    expect(ephemeralTo(h, ALICE.id)).toEqual([expect.stringContaining('This request expired')]);
+    expect(h.callbacks.successes).toHaveLength(0);
   });
 
   it('needs two distinct approvers with four-eyes and refuses the same approver twice', async () => {

@@ -19,6 +19,8 @@ export interface ScenarioResult {
   /** The measured outcome in one line, built from `counts`. */
   outcome: string;
   counts: Record<string, number>;
+  /** What the scenario must achieve (faults: every case remediated, or failing as described); `holds` is measured against it. */
+  goal?: string;
   /** Whether the property the test asserts held in this run. */
   holds: boolean;
   /** A gap the test documents (a known weakness), shown in the report's gap list. */

@@ -103,7 +103,7 @@ export interface WorldOptions {
   settings?: Partial<WorkflowSettings>;
   /** How long a waiting task waits for its answer (default 10 s: nothing times out unless a test wants it). */
   taskTimeoutMs?: number | Record<string, number>;
-  /** Puts the Lambda timeout double around the AWS-facing ports. */
+  /** Puts the Lambda timeout double around the deletion (the remover port). */
   deadline?: LambdaDeadline;
   /** Posts through the real SlackNotifier and takes clicks through the real Bolt app over signed HTTP. */
   slack?: { clientTimeoutMs?: number };
@@ -145,6 +145,8 @@ export interface FaultTally {
   outcomes: Record<string, number>;
   /** Execution end states, by status. */
   executions: Record<string, number>;
+  /** Executions that closed their case as remediated after a retried or caught fault (delayed, not changed). */
+  delayed: number;
 }
 
 /**
@@ -197,14 +199,16 @@ export class ReliabilityWorld {
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       },
     );
-    const aws = options.deadline ? options.deadline.wrap(this.sim) : this.sim;
+    // The Lambda timeout double surrounds the deletion (the remover port): the fault is a DeleteKeys
+    // invocation running past its function timeout while its AWS calls go on.
+    const remover = options.deadline ? options.deadline.wrap(this.sim) : this.sim;
     this.cases = new TokenRecordingCaseStore(new MemoryCaseStore());
     this.evidence = createLocalEvidence(this.dataDir, { clock: systemClock });
     this.deps = {
-      organization: aws,
-      reader: aws,
-      remover: aws,
-      findings: aws,
+      organization: this.sim,
+      reader: this.sim,
+      remover,
+      findings: this.sim,
       cases: this.cases,
       evidence: this.evidence,
       notifier,
@@ -389,6 +393,9 @@ export class ReliabilityWorld {
       openCases: open.length,
       outcomes,
       executions: statuses,
+      delayed: executions.filter(
+        (e) => e.visited('CloseRemediated') && e.status === 'SUCCEEDED' && e.path.some((p) => p.retried || p.error),
+      ).length,
     };
   }
 
@@ -472,10 +479,8 @@ export class ReliabilityWorld {
 }
 
 /**
- * Fails every task still waiting for a human and waits (briefly) for the executions to end.
- * `LocalWorkflow.dispose()` aborts executions but leaves a waiting task's timeout timer running (up
- * to the task timeout, 15 minutes in the sandbox), which keeps Jest from exiting; answering the task
- * first clears it. See the KNOWN GAP test in workflow-faults.test.ts.
+ * Fails every task still waiting for a human and waits (briefly) for the executions to end, so that
+ * each execution ends through its own failure path (with evidence) before the world is disposed.
  */
 export async function endWaitingTasks(workflow: LocalWorkflow, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -54,6 +54,15 @@ export class RecordingNotifier implements NotifierPort {
     this.calls.push({ method: 'remind', caseId: c.caseId, detail: { reminderNumber, escalate } });
   }
 
+  async remindRunbookStep(
+    c: Case,
+    step: { id: string; title: string },
+    reminderNumber: number,
+    escalate: boolean,
+  ): Promise<void> {
+    this.calls.push({ method: 'remindRunbookStep', caseId: c.caseId, detail: { step, reminderNumber, escalate } });
+  }
+
   async showDecision(c: Case): Promise<void> {
     this.calls.push({ method: 'showDecision', caseId: c.caseId });
   }

@@ -35,6 +35,15 @@ export class RecordingNotifier implements NotifierPort {
     this.push('remind', c, { reminderNumber, escalate });
   }
 
+  async remindRunbookStep(
+    c: Case,
+    step: { id: string; title: string },
+    reminderNumber: number,
+    escalate: boolean,
+  ): Promise<void> {
+    this.push('remindRunbookStep', c, { step, reminderNumber, escalate });
+  }
+
   async showDecision(c: Case): Promise<void> {
     this.push('showDecision', c, c.decision?.action);
   }

@@ -11,6 +11,7 @@ import { definitionsFromTemplate, type WorkflowDefinitions } from '../../../func
 import { extractStateMachines, type CfnTemplate } from '../../../functions/local/definition-extraction';
 import { OrganizationSweep } from '../../../infra/constructs/organization-sweep';
 import { RETRIED_ERRORS } from '../../../infra/constructs/remediation-workflow';
+import { RETRY_BUDGETS, RETRY_ORDER } from '../../../functions/core/retry-budget';
 import { synthesizeApp, type TemplateJson } from '../../support/infra/synth';
 
 /**
@@ -85,21 +86,43 @@ describe('the synthesized definitions', () => {
     }
   });
 
-  it('retry transient errors only, with backoff and jitter', () => {
+  it('retry transient errors only, each fault class with its documented budget', () => {
     const expected = [...TRANSIENT_ERROR_NAMES, 'EvidenceConflictError'];
     for (const [name, state] of Object.entries(states(aws.remediation.definition))) {
-      // The scheduler call also retries EventBridge Scheduler's own throttling and 5xx.
+      if (state['Type'] !== 'Task') continue;
+      // The scheduler call also retries EventBridge Scheduler's own throttling and 5xx with the AWS budget.
       const extra =
         name === 'ScheduleRecheck' ? ['Scheduler.ThrottlingException', 'Scheduler.InternalServerException'] : [];
-      for (const retrier of (state['Retry'] ?? []) as State[]) {
-        expect({ name, errors: retrier['ErrorEquals'] }).toEqual({ name, errors: [...RETRIED_ERRORS, ...extra] });
-        expect(retrier).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6 });
-      }
+      const retriers = (state['Retry'] ?? []) as State[];
+      const budgets = RETRY_ORDER.map((cls) => RETRY_BUDGETS[cls]);
+      // Only the deletion also retries its own timeout (deleting is idempotent), and then verifies.
+      if (name === 'DeleteKeys') budgets.push(RETRY_BUDGETS['lambda-timeout']);
+      expect({ name, retriers }).toEqual({
+        name,
+        retriers: budgets.map((b, i) => ({
+          ErrorEquals: i === 0 ? [...b.errors, ...extra] : [...b.errors],
+          IntervalSeconds: b.intervalSeconds,
+          BackoffRate: b.backoffRate,
+          MaxAttempts: b.maxAttempts,
+          MaxDelaySeconds: b.maxDelaySeconds,
+          JitterStrategy: b.jitter,
+        })),
+      });
     }
     expect(RETRIED_ERRORS).toEqual(expect.arrayContaining(expected));
     expect(RETRIED_ERRORS).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^States\.(ALL|TaskFailed|Timeout)$/)]),
     );
+    expect(RETRIED_ERRORS).not.toContain('Lambda.Unknown');
+  });
+
+  it('verify after a deletion that timed out instead of failing the case', () => {
+    const deleteKeys = states(aws.remediation.definition)['DeleteKeys']!;
+    expect((deleteKeys['Catch'] as State[])[0]).toEqual({
+      ErrorEquals: ['Lambda.Unknown', 'Sandbox.Timedout'],
+      ResultPath: '$.deleteTimedOut',
+      Next: 'StartVerification',
+    });
   });
 
   it('catch every error of every task into the failure-evidence path', () => {
@@ -156,6 +179,7 @@ describe('the synthesized definitions', () => {
   it('send changed keys back to approval and an unreachable account to the runbook', () => {
     const catchers = states(aws.remediation.definition)['DeleteKeys']!['Catch'] as State[];
     expect(catchers.map((c) => [c['ErrorEquals'], c['Next']])).toEqual([
+      [['Lambda.Unknown', 'Sandbox.Timedout'], 'StartVerification'],
       [['KeysChangedError'], 'KeysChanged'],
       [['RootAccessUnavailableError'], 'FallBackToRunbook'],
       [['States.ALL'], 'RecordFailure'],

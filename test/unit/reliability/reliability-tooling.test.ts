@@ -75,9 +75,19 @@ describe('the RELIABILITY.md renderer', () => {
               section: 'faults',
               title: 'Throttling',
               injected: 'throttleRate 0.5',
+              goal: '20 of 20 remediated',
               outcome: '17 failed, 3 remediated',
-              counts: { casesStarted: 20, casesEnded: 20, casesWithEvidence: 20, evidenceCases: 20 },
-              holds: true,
+              counts: {
+                casesStarted: 20,
+                casesEnded: 20,
+                casesWithEvidence: 20,
+                evidenceCases: 20,
+                evidenceVerifies: 1,
+                remediated: 3,
+                delayed: 2,
+                failed: 17,
+              },
+              holds: false,
               gap: 'Only 3 of 20 remediated.',
             },
           ],
@@ -88,7 +98,7 @@ describe('the RELIABILITY.md renderer', () => {
     const markdown = renderReliabilityReport(results);
     // Assess
     expect(markdown).toContain(
-      '| Throttling | throttleRate 0.5 | 20 | 20 | 20 | yes | – | 17 failed, 3 remediated | yes |',
+      '| Throttling | throttleRate 0.5 | 20 of 20 remediated | 20 | 3 | 2 | 17 | 20 | 20 | yes | – | 17 failed, 3 remediated | gap |',
     );
     expect(markdown).toContain('- **Throttling** (`faults.x`): Only 3 of 20 remediated.');
     expect(markdown).toContain('Missing results (not run)');

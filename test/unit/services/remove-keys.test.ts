@@ -115,6 +115,33 @@ describe('deleteApprovedKeys over the AWS remover', () => {
     expect(stored.evidenceHead).toBe(evidence.forCase(c.caseId).at(-1)?.digest);
   });
 
+  it('records the first throttled attempt that deleted nothing, and not the state machine retries after it', async () => {
+    // Prepare
+    const { deps, evidence, c } = await approvedDeletion();
+    iam.on(ListAccessKeysCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400, requestId: 'req-throttled' },
+      }),
+    );
+
+    // Act: the first attempt, then two retries.
+    const errors = [];
+    for (let i = 0; i < 3; i += 1) errors.push(await deleteApprovedKeys(deps, c.caseId).catch((e: unknown) => e));
+
+    // Assess
+    expect(errors.every((e) => e instanceof TransientAwsError)).toBe(true);
+    const recorded = evidence.ofType(c.caseId, 'action').map((e) => [e.data.api, e.data.outcome]);
+    expect(recorded).toEqual([
+      ['sts:AssumeRoot', 'success'],
+      ['iam:ListAccessKeys', 'failure'],
+    ]);
+    const stored = await deps.cases.get(c.caseId);
+    expect(stored.status).toBe('deleting');
+    expect(stored.deletionRetryingSince).toBe(now.toISOString());
+  });
+
   it('records a refused AssumeRoot naming sts:AssumeRoot and deletes nothing', async () => {
     const { deps, evidence, c } = await approvedDeletion();
     sts.on(AssumeRootCommand).rejects(

@@ -1,5 +1,5 @@
 import type { Case, Decision } from '../../../functions/core/case';
-import { DecisionNotAcceptedError, InvalidInputError } from '../../../functions/core/errors';
+import { DecisionNotAcceptedError, InvalidInputError, SlackUnavailableError } from '../../../functions/core/errors';
 import { applyDecision } from '../../../functions/services/apply-decision';
 import { handleApprovalTimeout } from '../../../functions/services/approval-timeout';
 import { openCaseForTrigger } from '../../../functions/services/open-case';
@@ -82,6 +82,38 @@ describe('handleApprovalTimeout', () => {
   });
 });
 
+describe('handleApprovalTimeout around a late click', () => {
+  const waiting = (overrides: Partial<Case> = {}) =>
+    caseFixture({
+      status: 'awaiting-approval',
+      approval: { requestedAt: new Date().toISOString(), reminders: 1, escalated: true, votes: [] },
+      ...overrides,
+    });
+
+  it('marks the request expired when it gives up, so that a later click is refused', async () => {
+    world = serviceDeps([waiting({ pendingTask: { kind: 'approval', token: 't', since: new Date().toISOString() } })]);
+    world.deps.settings = { ...world.deps.settings, maxReminders: 1 };
+
+    const result = await handleApprovalTimeout(world.deps, { caseId: CASE_ID });
+
+    expect(result.next).toBe('expire');
+    const c = await world.cases.get(CASE_ID);
+    expect(c.approval?.expiredAt).toEqual(expect.any(String));
+    expect(c.pendingTask).toBeUndefined();
+  });
+
+  it('waits again instead of expiring when a click kept its decision on the case', async () => {
+    world = serviceDeps([waiting({ decision: decision('delete') })]);
+    world.deps.settings = { ...world.deps.settings, maxReminders: 1 };
+
+    const result = await handleApprovalTimeout(world.deps, { caseId: CASE_ID });
+
+    expect(result.next).toBe('wait');
+    expect((await world.cases.get(CASE_ID)).approval?.expiredAt).toBeUndefined();
+    expect(world.notifier.of(CASE_ID, 'remind')).toHaveLength(0);
+  });
+});
+
 describe('applyDecision', () => {
   const waitingCase = (overrides: Partial<Case> = {}) =>
     caseFixture({ status: 'awaiting-approval', decision: decision('delete'), ...overrides });
@@ -94,6 +126,30 @@ describe('applyDecision', () => {
     expect(applied).toEqual({ caseId: CASE_ID, action: 'delete', status: 'deleting' });
     expect((await world.cases.get(CASE_ID)).status).toBe('deleting');
     expect(world.notifier.of(CASE_ID, 'showDecision')).toHaveLength(1);
+  });
+
+  it('goes on when Slack is down as the decision replaces the buttons; the outcome message shows it first', async () => {
+    world = serviceDeps([waitingCase({ decision: decision('reject', { reason: 'needed by the batch job' }) })]);
+    world.notifier.failNext(
+      'showDecision',
+      new SlackUnavailableError('Slack chat.update failed and may succeed later'),
+    );
+
+    const applied = await applyDecision(world.deps, {
+      caseId: CASE_ID,
+      decision: decision('reject', { reason: 'needed by the batch job' }),
+    });
+
+    expect(applied.status).toBe('rejected');
+    expect(await world.cases.get(CASE_ID)).toMatchObject({ status: 'rejected', decisionNotShown: true });
+    await recordOutcome(world.deps, { caseId: CASE_ID, status: 'rejected' });
+    expect(
+      world.notifier
+        .of(CASE_ID)
+        .map((m) => m.method)
+        .slice(-2),
+    ).toEqual(['showDecision', 'outcome']);
+    expect((await world.cases.get(CASE_ID)).decisionNotShown).toBeUndefined();
   });
 
   it('refuses a task output that contradicts the decision the approvers stored', async () => {
@@ -201,7 +257,11 @@ describe('the guided runbook', () => {
       ['await', 2],
       ['abandon', 2],
     ]);
-    expect(world.notifier.of(CASE_ID, 'progress').filter((m) => /Escalation 2/.test(String(m.detail)))).toHaveLength(1);
+    // Like approval reminders: the last reminder escalates (mentions the escalation target).
+    expect(world.notifier.of(CASE_ID, 'remindRunbookStep').map((m) => m.detail)).toEqual([
+      { step: { id: start.stepId, title: expect.any(String) }, reminderNumber: 1, escalate: false },
+      { step: { id: start.stepId, title: expect.any(String) }, reminderNumber: 2, escalate: true },
+    ]);
   });
 });
 

@@ -74,8 +74,25 @@ describe('evaluateVote', () => {
     });
   });
 
-  it('refuses a vote while no approval task waits (token not stored yet or cleared by a timeout)', () => {
+  it('takes a vote between two waits (a timed-out wait cleared its token; the reminder waits next)', () => {
     const c = awaitingCase({ token: null });
+    expect(evaluateVote(c, vote('U0ALICE', 'runbook'), ctx)).toMatchObject({
+      kind: 'decided',
+      decision: { action: 'runbook' },
+    });
+  });
+
+  it('refuses a vote once the last wait timed out and the request expires', () => {
+    const base = awaitingCase({ token: null });
+    const c: Case = { ...base, approval: { ...base.approval!, expiredAt: '2026-06-01T11:30:00.000Z' } };
+    expect(evaluateVote(c, vote('U0ALICE', 'runbook'), ctx)).toEqual({
+      kind: 'refused',
+      refusal: { code: 'expired', at: '2026-06-01T11:30:00.000Z' },
+    });
+  });
+
+  it('refuses a vote while a runbook step, not an approval, waits', () => {
+    const c: Case = { ...awaitingCase(), pendingTask: { kind: 'runbook-step', token: 't', since: NOW.toISOString() } };
     expect(evaluateVote(c, vote('U0ALICE', 'runbook'), ctx)).toEqual({
       kind: 'refused',
       refusal: { code: 'not-waiting', status: 'awaiting-approval' },

@@ -121,8 +121,8 @@ describe('recordVote', () => {
     expect(evidence.events).toHaveLength(0);
   });
 
-  it('closes the case as expired when the workflow no longer waits for the decision', async () => {
-    // Prepare
+  it('keeps a decision on the case when the wait it answered had just timed out, for the next wait to deliver', async () => {
+    // Prepare: the stored token expired (the wait timed out); the reminder's wait has not started yet.
     const c = awaitingCase();
     const { deps, callbacks, cases, evidence } = setup(c);
     callbacks.expiredTokens.add(c.pendingTask!.token);
@@ -132,18 +132,37 @@ describe('recordVote', () => {
       userId: 'U0APPROVER1',
       action: 'runbook',
     });
-    // Assess
-    expect(result.status).toBe('expired');
+    // Assess: decided, not expired; kept on the case without a token (request-approval hands it over).
+    expect(result.status).toBe('decided');
     const stored = await cases.get(c.caseId);
-    expect(stored).toMatchObject({ status: 'expired', outcome: { status: 'expired' } });
-    expect(stored.decision).toBeUndefined();
-    expect(evidence.ofType('outcome')).toHaveLength(1);
-    const late = await recordVote(deps, callbacks, approvers, {
+    expect(stored).toMatchObject({ status: 'awaiting-approval', decision: { action: 'runbook' } });
+    expect(stored.pendingTask).toBeUndefined();
+    expect(stored.outcome).toBeUndefined();
+    expect(evidence.ofType('outcome')).toHaveLength(0);
+    expect(callbacks.successes).toHaveLength(0);
+    const second = await recordVote(deps, callbacks, approvers, {
       caseId: c.caseId,
       userId: 'U0APPROVER2',
+      action: 'delete',
+    });
+    expect(second).toMatchObject({ status: 'refused', refusal: { code: 'already-decided' } });
+  });
+
+  it('refuses a click once the last wait timed out and the request is marked expired', async () => {
+    // Prepare
+    const base = awaitingCase();
+    const c: Case = { ...base, approval: { ...base.approval!, expiredAt: '2026-06-01T11:59:00.000Z' } };
+    delete c.pendingTask;
+    const { deps, callbacks, cases } = setup(c);
+    // Act
+    const result = await recordVote(deps, callbacks, approvers, {
+      caseId: c.caseId,
+      userId: 'U0APPROVER1',
       action: 'runbook',
     });
-    expect(late).toMatchObject({ status: 'refused', refusal: { code: 'expired' } });
+    // Assess
+    expect(result).toMatchObject({ status: 'refused', refusal: { code: 'expired', at: '2026-06-01T11:59:00.000Z' } });
+    expect(await cases.get(c.caseId)).toEqual(c);
   });
 
   it('follows a newer wait when a reminder renewed the token while the decision was on its way', async () => {

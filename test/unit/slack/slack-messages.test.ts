@@ -5,7 +5,12 @@ import { buildExceptionModal, exceptionErrorsForModal } from '../../../slack-app
 import { ACTION_IDS, BLOCK_IDS, runbookStepBlockId, VIEW_IDS } from '../../../slack-app/blocks/ids';
 import { lateDecisionText, runbookRefusalText, voteRefusalText } from '../../../slack-app/blocks/replies';
 import { buildRunbookStepDone, buildRunbookStepMessage } from '../../../slack-app/blocks/runbook-step-message';
-import { buildOutcome, buildProgress, buildReminder } from '../../../slack-app/blocks/thread-messages';
+import {
+  buildOutcome,
+  buildProgress,
+  buildReminder,
+  buildRunbookStepReminder,
+} from '../../../slack-app/blocks/thread-messages';
 import { awaitingCase, NOW, runbookCase } from '../../support/slack/case-fixture';
 
 describe('exception modal', () => {
@@ -92,6 +97,14 @@ describe('thread messages', () => {
     expect(buildReminder(c, 1, false, 'S0ONCALL').text).not.toContain('subteam');
     expect(buildReminder(c, 2, true, 'S0ONCALL').text).toContain('Escalating to <!subteam^S0ONCALL>');
     expect(buildReminder(c, 2, true, 'here').text).toContain('Escalating to <!here>');
+  });
+
+  it('escalates a runbook step reminder with the configured mention, like an approval reminder', () => {
+    expect(buildRunbookStepReminder('Delete the key', 1, false, 'S0ONCALL').text).not.toContain('subteam');
+    const escalating = buildRunbookStepReminder('Delete <!channel> key', 2, true, 'S0ONCALL').text;
+    expect(escalating).toContain('Escalating to <!subteam^S0ONCALL>');
+    expect(escalating).toContain('Delete &lt;!channel&gt; key');
+    expect(escalating).not.toContain('<!channel>');
   });
 
   it('escapes progress text from the workflow', () => {
