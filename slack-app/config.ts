@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../functions/core/errors';
 
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,20}$/, 'a Slack channel id such as C0123456789 (not a #name)');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_ID_PATTERN } from '../functions/core/case';
 import { InvalidInputError } from '../functions/core/errors';
 import type { ExceptionModalMetadata } from './blocks/exception-modal';

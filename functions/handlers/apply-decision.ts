@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyDecision, type AppliedDecision } from '../services/apply-decision';
 import type { Deps } from '../services/dependencies';
 import { caseIdSchema, parseTaskInput } from './handler-input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { detectForTrigger, type TriggerDetection } from '../services/detect-for-trigger';
 import type { Deps } from '../services/dependencies';
 import { parseTaskInput, triggerSchema } from './handler-input';

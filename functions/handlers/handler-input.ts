@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_ID_PATTERN } from '../core/case';
 import { InvalidInputError } from '../core/errors';
 

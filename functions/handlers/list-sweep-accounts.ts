@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { listSweepAccounts, type SweepItem } from '../services/list-sweep-accounts';
 import { accountIdSchema, parseTaskInput } from './handler-input';

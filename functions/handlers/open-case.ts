@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountPosture } from '../core/account-posture';
 import type { Deps } from '../services/dependencies';
 import { openCaseForTrigger, type OpenedCase } from '../services/open-case';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { recordDuplicateTrigger } from '../services/record-duplicate-trigger';
 import { caseIdSchema, parseTaskInput, triggerSchema } from './handler-input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { recordFailure, type RecordedFailure } from '../services/record-failure';
 import { parseTaskInput, triggerSchema } from './handler-input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { recordOutcome, type RecordedOutcome } from '../services/record-outcome';
 import { caseIdSchema, parseTaskInput } from './handler-input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { recordRunbookStep } from '../services/record-runbook-step';
 import type { RunbookCursor } from '../services/start-runbook';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
 import type { Deps } from '../services/dependencies';
 import { requestApproval, type ApprovalRequestResult } from '../services/request-approval';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { returnToApproval, type KeysChangedResult } from '../services/return-to-approval';
 import { caseIdSchema, parseTaskInput } from './handler-input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { startRunbook, type RunbookCursor } from '../services/start-runbook';
 import { caseIdSchema, parseTaskInput } from './handler-input';

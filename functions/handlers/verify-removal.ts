@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../services/dependencies';
 import { verifyRemoval, type VerificationResult } from '../services/verify-removal';
 import { caseIdSchema, parseTaskInput } from './handler-input';

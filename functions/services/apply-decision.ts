@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { transition, type Case, type Decision } from '../core/case';
 import { isException } from '../core/approval-policy';
 import { statusAfterDecision } from '../core/decision-routing';

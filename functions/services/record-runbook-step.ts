@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { transition, type Case } from '../core/case';
 import { InvalidInputError } from '../core/errors';
 import { runbookForCase } from '../core/runbook';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAccountId } from '../account';
 import { COMPLIANCE_REFERENCES, type ComplianceReference } from '../compliance-references';
 import type { EvidenceEventType } from '../../ports/evidence-recorder';
