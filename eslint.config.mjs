@@ -5,8 +5,7 @@ import prettier from 'eslint-config-prettier';
 
 /** Bundle size: `import { z } from 'zod'` pulls in all of zod's locales (issue #18). */
 const ZOD_NAMED_IMPORT = {
-  name: 'zod',
-  importNames: ['z'],
+  selector: "ImportDeclaration[source.value=/^zod/] > ImportSpecifier[imported.name='z']",
   message: "Use `import * as z from 'zod'` (or 'zod/mini'): the `z` re-export keeps every locale in the bundle.",
 };
 
@@ -25,7 +24,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: 'error',
-      'no-restricted-imports': ['error', { paths: [ZOD_NAMED_IMPORT] }],
+      'no-restricted-syntax': ['error', ZOD_NAMED_IMPORT],
     },
   },
   {
@@ -34,7 +33,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [ZOD_NAMED_IMPORT], patterns: ['@aws-sdk/*', '@slack/*', 'node:fs', 'fs', 'node:http', 'http'] },
+        { patterns: ['@aws-sdk/*', '@slack/*', 'node:fs', 'fs', 'node:http', 'http'] },
       ],
     },
   },
