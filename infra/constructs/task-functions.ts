@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TASK_IDS, type TaskId } from '../../functions/handlers/task-ids';
 import { acknowledge } from './acknowledge';
+import { aliasEsbuildArgs } from './slack-bundling';
 
 /** The repository root: entry files, `package-lock.json` and the esbuild project root. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -42,6 +43,8 @@ export function nodeFunction(
     memorySize?: number;
     defaults: FunctionDefaults;
     task?: string;
+    /** esbuild aliases for this function's bundle (the Slack function's, see slack-bundling.ts). */
+    bundlingAliases?: Readonly<Record<string, string>>;
   },
 ): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -84,6 +87,7 @@ export function nodeFunction(
       format: nodejs.OutputFormat.CJS,
       // The Node.js runtime ships AWS SDK v3; bundling it again would only add cold-start weight.
       externalModules: ['@aws-sdk/*'],
+      ...(props.bundlingAliases ? { esbuildArgs: aliasEsbuildArgs(props.bundlingAliases) } : {}),
     },
   });
   logGroup.grantWrite(role);
