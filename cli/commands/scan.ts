@@ -15,6 +15,7 @@ import type { OrganizationPort } from '../../functions/ports/organization';
 import type { RootKeyReaderPort } from '../../functions/ports/root-key-reader';
 import {
   DEFAULT_SCAN_CONCURRENCY,
+  defaultScanPacing,
   scanAccounts,
   type AccountScanError,
   type AccountScanResult,
@@ -174,6 +175,9 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
       accounts: options.account,
       ...(ports.roleName ? { roleName: ports.roleName } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      // Paced like an organization sweep must be (issue #18): unpaced, a large organization fails
+      // accounts with throttling errors once STS's request rate is reached.
+      pacing: defaultScanPacing(),
       onProgress: progress.update,
     });
   } catch (error) {
