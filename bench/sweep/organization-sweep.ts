@@ -272,7 +272,6 @@ export async function benchmarkOrganizationSweep(
         figure: 'not measured in this run',
         comparison: '–',
         goal: '0 throttling failures; ≥ 90% of the assumed limit',
-        met: false,
         note: "The deployed sweep paces by the Map state's MaxConcurrency and the state machine's retries, not by the CLI's limiter; issue #12 is changing that path (≤ 3 calls per account, S3 ItemReader). Its pacing has to be modeled from the synthesized definition once #12 is merged: open.",
       },
       {
