@@ -3,6 +3,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/** Bundle size: `import { z } from 'zod'` pulls in all of zod's locales (issue #18). */
+const ZOD_NAMED_IMPORT = {
+  selector: "ImportDeclaration[source.value=/^zod/] > ImportSpecifier[imported.name='z']",
+  message: "Use `import * as z from 'zod'` (or 'zod/mini'): the `z` re-export keeps every locale in the bundle.",
+};
+
 export default tseslint.config(
   {
     ignores: ['node_modules/', 'dist/', 'cdk.out/', '.rootkey/', 'coverage/', 'bench/results/', '**/*.js', '**/*.mjs'],
@@ -18,6 +24,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: 'error',
+      'no-restricted-syntax': ['error', ZOD_NAMED_IMPORT],
     },
   },
   {

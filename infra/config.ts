@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../functions/core/errors';
 
 /** Placeholder values that let `cdk synth` run offline; a deployment must replace them (a synth warning says so). */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
 import { normalizeTrigger } from '../functions/core/normalize-trigger';

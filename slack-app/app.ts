@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { App, AwsLambdaReceiver, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
-import { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
-import { describeError } from '../functions/core/errors';
-import { registerListeners } from './listeners';
+import { AwsLambdaReceiver, HTTPReceiver, LogLevel, SocketModeReceiver, type App, type Logger } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
+import { createBoltApp } from './bolt-app';
 import type { SlackAppServices } from './services';
 
 /** Where Slack's requests come from; the listeners are the same for all three. */
@@ -45,41 +44,13 @@ export interface SlackApp {
 }
 
 /**
- * One Bolt app, whatever runs it. Signature verification stays on (Bolt refuses unsigned or stale
- * requests with 401); every listener acks first and works after. The bot token is given through
- * `authorize` so that no `auth.test` call is made at start-up (cold starts stay short and the app
- * starts even while the Web API is unreachable).
+ * One Bolt app, whatever runs it ({@link createBoltApp} over the chosen receiver). The Lambda
+ * function builds its app in `lambda-handler.ts` over `AwsLambdaReceiver` alone, so that its bundle
+ * carries neither Socket Mode nor the HTTP server's dependencies.
  */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
-  const clientOptions: WebClientOptions = {
-    // Clicks are answered within seconds or not at all: retry briefly rather than Slack's default 30 minutes.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
-    timeout: 5000,
-    ...options.clientOptions,
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-  };
   const receiver = createReceiver(options);
-  const app = new App({
-    receiver,
-    authorize: async () => ({ botToken: options.botToken }),
-    clientOptions,
-    ...(options.logger ? { logger: options.logger } : {}),
-    logLevel: options.logLevel ?? LogLevel.INFO,
-  });
-  app.error(async (error) => {
-    // Logged, not rethrown: the request was acked already, and a 500 after the ack only confuses Slack.
-    const { name, message } = describeError(error.original ?? error);
-    app.logger.error(`Slack listener failed: ${name}: ${message}`);
-  });
-
-  const notifier = new SlackNotifier({
-    client: new WebClient(options.botToken, { ...clientOptions, logger: app.logger }),
-    channel: options.channel,
-    clock: options.services.clock,
-    ...(options.escalationMention ? { escalationMention: options.escalationMention } : {}),
-    ...(options.services.runbookFor ? { runbookFor: options.services.runbookFor } : {}),
-  });
-  registerListeners(app, { services: options.services, notifier, channel: options.channel });
+  const { app, notifier } = createBoltApp(receiver, options);
 
   return {
     app,

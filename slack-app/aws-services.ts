@@ -1,4 +1,3 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -44,31 +43,26 @@ export function requiredEnv(env: Env, name: string): string {
 /**
  * The Slack app's services in AWS: cases in DynamoDB, evidence in S3 signed by KMS, answers to the
  * workflow through Step Functions, approvers from Slack. SDK clients take the standard configuration
- * (Region, endpoints, credential chain) and are traced when a tracer is given. Returns a factory
+ * (Region, endpoints, credential chain); no X-Ray SDK (see functions/handlers/lambda-handler.ts). Returns a factory
  * over the bot token, which the approver directory needs to read the user group.
  */
-export function awsSlackServices(
-  env: Env,
-  settings: SlackSettings,
-  tracer?: Tracer,
-): (secrets: SlackSecrets) => SlackAppServices {
-  const traced = <C>(client: C): C => (tracer ? tracer.captureAWSv3Client(client) : client);
-  const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+export function awsSlackServices(env: Env, settings: SlackSettings): (secrets: SlackSecrets) => SlackAppServices {
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const cases = new DynamoCaseStore({ client: ddb, tableName: requiredEnv(env, SLACK_FUNCTION_ENV.casesTable) });
   const evidence = new EvidenceService({
     store: new S3EvidenceStore({
-      client: traced(new S3Client({})),
+      client: new S3Client({}),
       bucket: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceBucket),
       kmsKeyId: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceKmsKey),
     }),
     signer: new KmsSigner({
-      client: traced(new KMSClient({})),
+      client: new KMSClient({}),
       keyId: requiredEnv(env, SLACK_FUNCTION_ENV.signingKey),
     }),
   });
-  const sfn = traced(new SFNClient({}));
+  const sfn = new SFNClient({});
   const workflowArn = env[SLACK_FUNCTION_ENV.caseWorkflowArn]?.trim();
   const callbacks = new SfnWorkflowCallbacks(sfn);
   const starter = workflowArn ? new SfnWorkflowStarter(sfn, workflowArn) : undefined;

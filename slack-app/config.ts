@@ -1,58 +1,85 @@
-import { z } from 'zod';
+import * as z from '../functions/core/zod-mini';
 import { InvalidInputError } from '../functions/core/errors';
 
-const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,20}$/, 'a Slack channel id such as C0123456789 (not a #name)');
-const userId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'Slack user ids such as U0123456789');
-const groupId = z.string().regex(/^S[A-Z0-9]{2,20}$/, 'a Slack user group id such as S0123456789 (not a @handle)');
+// zod/mini (with the English locale, see functions/core/zod-mini.ts): these settings are parsed in
+// every Lambda function that posts to Slack, whose bundles must stay small (issue #18).
+
+const channelId = z
+  .string()
+  .check(z.regex(/^[CGD][A-Z0-9]{2,20}$/, 'a Slack channel id such as C0123456789 (not a #name)'));
+const userId = z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/, 'Slack user ids such as U0123456789'));
+const groupId = z
+  .string()
+  .check(z.regex(/^S[A-Z0-9]{2,20}$/, 'a Slack user group id such as S0123456789 (not a @handle)'));
 
 /** Empty strings in env mean "not set" (a blank line in a .env file must not become a value). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)),
+    z.optional(schema),
+  );
 
 /** Non-secret settings, from env in every runtime (names and ids only, never secret values). */
 const settingsSchema = z
   .object({
     SLACK_API_URL: optional(
-      z
-        .url({ protocol: /^https?$/, error: 'an http(s) URL such as https://slack.com/api/' })
-        .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
+      z.pipe(
+        z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://slack.com/api/' }),
+        z.transform((u: string) => (u.endsWith('/') ? u : `${u}/`)),
+      ),
     ),
     SLACK_CHANNEL: channelId,
     SLACK_APPROVER_GROUP: optional(groupId),
     SLACK_APPROVERS: optional(
-      z
-        .string()
-        .transform((s) =>
-          s
-            .split(',')
-            .map((id) => id.trim())
-            .filter(Boolean),
-        )
-        .pipe(z.array(userId).min(1, 'at least one user id')),
+      z.pipe(
+        z.pipe(
+          z.string(),
+          z.transform((s: string) =>
+            s
+              .split(',')
+              .map((id) => id.trim())
+              .filter(Boolean),
+          ),
+        ),
+        z.array(userId).check(z.minLength(1, 'at least one user id')),
+      ),
     ),
-    REQUIRED_APPROVALS: optional(
-      z.coerce.number({ error: 'a whole number' }).int('a whole number').min(1).max(10),
-    ).transform((n) => n ?? 1),
+    REQUIRED_APPROVALS: z.pipe(
+      optional(
+        z.coerce.number({ error: 'a whole number' }).check(
+          z.refine((n) => Number.isInteger(n), 'a whole number'),
+          z.gte(1),
+          z.lte(10),
+        ),
+      ),
+      z.transform((n: number | undefined) => n ?? 1),
+    ),
     SLACK_ESCALATION_MENTION: optional(
       z
         .string()
-        .regex(
-          /^(here|channel|[UW][A-Z0-9]{2,20}|S[A-Z0-9]{2,20})$/,
-          'a user id, a user group id, "here" or "channel"',
+        .check(
+          z.regex(
+            /^(here|channel|[UW][A-Z0-9]{2,20}|S[A-Z0-9]{2,20})$/,
+            'a user id, a user group id, "here" or "channel"',
+          ),
         ),
     ),
   })
-  .refine((s) => s.SLACK_APPROVER_GROUP !== undefined || s.SLACK_APPROVERS !== undefined, {
-    message:
-      'set SLACK_APPROVER_GROUP (a user group id) or SLACK_APPROVERS (comma-separated user ids): nobody may approve otherwise',
-    path: ['SLACK_APPROVER_GROUP'],
-  });
+  .check(
+    z.refine((s) => s.SLACK_APPROVER_GROUP !== undefined || s.SLACK_APPROVERS !== undefined, {
+      message:
+        'set SLACK_APPROVER_GROUP (a user group id) or SLACK_APPROVERS (comma-separated user ids): nobody may approve otherwise',
+      path: ['SLACK_APPROVER_GROUP'],
+    }),
+  );
 
 /** The two secrets, from env locally or from the Secrets Manager JSON in AWS. */
 const secretsSchema = z.object({
-  SLACK_SIGNING_SECRET: z.string().min(1, 'required (Basic Information → Signing Secret)'),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starting with xoxb- (OAuth & Permissions)'),
-  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'an app-level token starting with xapp- (Socket Mode)')),
+  SLACK_SIGNING_SECRET: z.string().check(z.minLength(1, 'required (Basic Information → Signing Secret)')),
+  SLACK_BOT_TOKEN: z.string().check(z.regex(/^xoxb-/, 'a bot token starting with xoxb- (OAuth & Permissions)')),
+  SLACK_APP_TOKEN: optional(
+    z.string().check(z.regex(/^xapp-/, 'an app-level token starting with xapp- (Socket Mode)')),
+  ),
 });
 
 export interface SlackSettings {
@@ -117,7 +144,7 @@ export function parseSlackSecretValue(value: unknown): SlackSecrets {
   });
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, input: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);

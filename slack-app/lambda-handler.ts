@@ -1,10 +1,13 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { LogLevel, type Logger } from '@slack/bolt';
+import type { Logger } from '@slack/bolt';
+// AwsLambdaReceiver from its own module: the '@slack/bolt' index also loads ExpressReceiver (express).
+import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { LogLevel } from '@slack/logger';
 import type { Context } from 'aws-lambda';
 import { describeError } from '../functions/core/errors';
-import { createSlackApp } from './app';
+import type { createSlackApp } from './app';
+import { createBoltApp } from './bolt-app';
 import { awsSlackServices, requiredEnv, SLACK_FUNCTION_ENV } from './aws-services';
 import { parseSlackSecretValue, parseSlackSettings, type SlackSecrets, type SlackSettings } from './config';
 import type { SlackAppServices } from './services';
@@ -58,9 +61,12 @@ export function createSlackLambdaHandler(
     const secrets = await s.loadSecrets();
     const key = JSON.stringify(secrets);
     if (current?.key !== key) {
-      const app = createSlackApp({
-        receiver: { type: 'lambda' },
+      const receiver = new AwsLambdaReceiver({
         signingSecret: secrets.signingSecret,
+        ...(s.logger ? { logger: s.logger } : {}),
+        logLevel: LogLevel.INFO,
+      });
+      createBoltApp(receiver, {
         botToken: secrets.botToken,
         channel: s.settings.channel,
         services: s.services(secrets),
@@ -68,7 +74,7 @@ export function createSlackLambdaHandler(
         ...(s.settings.escalationMention ? { escalationMention: s.settings.escalationMention } : {}),
         ...(s.logger ? { logger: s.logger } : {}),
       });
-      current = { key, handle: app.lambdaHandler() };
+      current = { key, handle: receiver.toHandler() };
     }
     return current.handle(event, context);
   };
@@ -78,22 +84,18 @@ export function createSlackLambdaHandler(
  * The deployed setup: settings from env, the secret from Secrets Manager (`SLACK_SECRET_ARN`), and the
  * AWS services of {@link awsSlackServices}.
  */
-export async function awsSlackSetup(
-  env: Record<string, string | undefined>,
-  tracer?: Tracer,
-): Promise<SlackLambdaSetup> {
+export async function awsSlackSetup(env: Record<string, string | undefined>): Promise<SlackLambdaSetup> {
   const settings = parseSlackSettings(env);
   return {
     settings,
     loadSecrets: slackSecretsLoader(requiredEnv(env, SLACK_FUNCTION_ENV.slackSecretArn)),
-    services: awsSlackServices(env, settings, tracer),
+    services: awsSlackServices(env, settings),
     logger: boltLogger(powertoolsLogger),
   };
 }
 
 const powertoolsLogger = new PowertoolsLogger({ serviceName: 'rootkey-slack' });
-const tracer = new Tracer({ serviceName: 'rootkey-slack' });
-const handle = createSlackLambdaHandler(() => awsSlackSetup(process.env, tracer));
+const handle = createSlackLambdaHandler(() => awsSlackSetup(process.env));
 
 /** The Lambda entry (API Gateway REST proxy or a Function URL): `slack-app/lambda-handler.handler`. */
 export async function handler(event: AwsEvent, context: Context): Promise<AwsResponse> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../functions/core/zod-mini';
 import { CASE_ID_PATTERN } from '../functions/core/case';
 import { InvalidInputError } from '../functions/core/errors';
 import type { ExceptionModalMetadata } from './blocks/exception-modal';
@@ -9,18 +9,20 @@ import { BLOCK_IDS, INPUT_IDS, stepIdFromBlockId } from './blocks/ids';
  * these schemas make sure the content is what the app sent out (a case id in the button, our own
  * modal metadata) before anything is read from the store.
  */
-const caseId = z.string().regex(CASE_ID_PATTERN, 'not a case id');
-const slackId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'not a Slack id');
+const caseId = z.string().check(z.regex(CASE_ID_PATTERN, 'not a case id'));
+const slackId = z.string().check(z.regex(/^[A-Z0-9]{2,30}$/, 'not a Slack id'));
 
-const user = z.object({ id: slackId, username: z.string().optional(), name: z.string().optional() });
+const user = z.object({ id: slackId, username: z.optional(z.string()), name: z.optional(z.string()) });
 
 const blockActionSchema = z.object({
   user,
-  trigger_id: z.string().optional(),
-  channel: z.object({ id: slackId }).optional(),
-  container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).optional(),
-  message: z.object({ ts: z.string() }).optional(),
-  actions: z.array(z.object({ action_id: z.string(), block_id: z.string().optional(), value: caseId })).min(1),
+  trigger_id: z.optional(z.string()),
+  channel: z.optional(z.object({ id: slackId })),
+  container: z.optional(z.object({ channel_id: z.optional(slackId), message_ts: z.optional(z.string()) })),
+  message: z.optional(z.object({ ts: z.string() })),
+  actions: z
+    .array(z.object({ action_id: z.string(), block_id: z.optional(z.string()), value: caseId }))
+    .check(z.minLength(1)),
 });
 
 export interface ButtonClick {
@@ -60,8 +62,8 @@ export function stepIdOf(click: ButtonClick): string {
 const metadataSchema = z.object({
   caseId,
   action: z.enum(['accept-risk', 'reject']),
-  channel: slackId.optional(),
-  messageTs: z.string().optional(),
+  channel: z.optional(slackId),
+  messageTs: z.optional(z.string()),
 });
 
 const viewSubmissionSchema = z.object({
@@ -71,7 +73,7 @@ const viewSubmissionSchema = z.object({
     state: z.object({
       values: z.record(
         z.string(),
-        z.record(z.string(), z.object({ value: z.string().nullish(), selected_date: z.string().nullish() }).loose()),
+        z.record(z.string(), z.looseObject({ value: z.nullish(z.string()), selected_date: z.nullish(z.string()) })),
       ),
     }),
   }),
@@ -110,9 +112,9 @@ export function parseExceptionSubmission(body: unknown): ExceptionSubmission {
 
 const commandSchema = z.object({
   user_id: slackId,
-  user_name: z.string().optional(),
-  command: z.string().default('/rootkey'),
-  text: z.string().default(''),
+  user_name: z.optional(z.string()),
+  command: z._default(z.string(), '/rootkey'),
+  text: z._default(z.string(), ''),
 });
 
 export interface CommandInvocation {
@@ -133,7 +135,7 @@ export function parseCommand(body: unknown): CommandInvocation {
   };
 }
 
-function parseWith<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
+function parseWith<T extends z.ZodMiniType>(schema: T, input: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);

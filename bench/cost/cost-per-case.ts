@@ -33,8 +33,11 @@ const COMPLIANT = '222222222222';
 const APPROVER = 'U0APPROVER';
 const BOT_TOKEN = 'xoxb-bench-cost';
 const CHANNEL = 'C0ROOTKEYS';
-/** The goal's limit for a remediated case. */
-export const REMEDIATED_TRANSITION_LIMIT = 40;
+/** The goal's limit for a remediated case with one reminder and two verification checks (issue #18). */
+export const REMEDIATED_TRANSITION_LIMIT = 45;
+
+/** How long reads keep showing a deleted key in the "two verification checks" variant (simulated clock). */
+const STALE_READ_MS = 60_000;
 
 /** Synthesizes the CDK app as the local runner does and keeps the template for the functions' memory. */
 function synthesize(): { definitions: WorkflowDefinitions; memory: Record<string, number> } {
@@ -54,12 +57,19 @@ function synthesize(): { definitions: WorkflowDefinitions; memory: Record<string
 interface World {
   workflow: LocalWorkflow;
   sim: SimulatedOrganization;
+  /** Moves the simulated organization's clock (the case store and evidence keep the real one). */
+  advanceSim(ms: number): void;
   cases: MemoryCaseStore;
   deps: Deps;
   dispose(): Promise<void>;
 }
 
-async function createWorld(definitions: WorkflowDefinitions, taskTimeoutMs: number): Promise<World> {
+async function createWorld(
+  definitions: WorkflowDefinitions,
+  taskTimeoutMs: number,
+  visibilityDelayMs = 0,
+): Promise<World> {
+  let simOffsetMs = 0;
   const workspace = new StandinWorkspace();
   const standin = new SlackWebApiStandin(workspace, BOT_TOKEN);
   const web: Server = createServer((req, res) => {
@@ -87,8 +97,9 @@ async function createWorld(definitions: WorkflowDefinitions, taskTimeoutMs: numb
           rootKeys: [{ id: 'AKIAPAYMENTSROOT0042', status: 'Active', createdAt: '2020-11-02T08:00:00Z' }],
         },
       ],
+      faults: { visibilityDelayMs },
     }),
-    { sleep: async () => {} },
+    { sleep: async () => {}, now: () => Date.now() + simOffsetMs },
   );
   const cases = new MemoryCaseStore();
   const deps: Deps = {
@@ -107,6 +118,9 @@ async function createWorld(definitions: WorkflowDefinitions, taskTimeoutMs: numb
   return {
     workflow,
     sim,
+    advanceSim: (ms) => {
+      simOffsetMs += ms;
+    },
     cases,
     deps,
     async dispose() {
@@ -137,6 +151,32 @@ async function waitingToken(world: World, accountId: string, kind: 'approval' | 
 }
 
 const approvers = new StaticApproverDirectory([APPROVER]);
+
+/** Lets the first approval request time out (one reminder), then returns the case waiting again. */
+async function afterOneReminder(world: World, accountId: string): Promise<void> {
+  const first = await waitingToken(world, accountId, 'approval');
+  await until(async () => {
+    const c = (await world.cases.list({ accountId })).at(-1);
+    const registered = world.workflow.callbacks.waiting().some((w) => w.token === c?.pendingTask?.token);
+    return c?.pendingTask?.kind === 'approval' && registered && c.pendingTask.token !== first.pendingTask?.token
+      ? c
+      : undefined;
+  }, `the approval request after a reminder for ${accountId}`);
+}
+
+/**
+ * The first verification still sees the deleted key (reads lag behind, as IAM's may): the simulated
+ * organization shows deleted keys for STALE_READ_MS, and its clock moves past that once the first
+ * VerifyRemoval has run, so the second check finds the key gone. Deterministic: exactly two checks.
+ */
+function twoVerificationChecks(world: World): () => void {
+  let moved = false;
+  return world.workflow.on((event) => {
+    if (moved || event.type !== 'state-exited' || !('state' in event) || event.state !== 'VerifyRemoval') return;
+    moved = true;
+    world.advanceSim(STALE_READ_MS + 1);
+  });
+}
 
 async function decide(world: World, accountId: string, action: DecisionAction, extra: Record<string, string> = {}) {
   const c = await waitingToken(world, accountId, 'approval');
@@ -247,16 +287,31 @@ type PathDriver = (world: World) => Promise<{ execution: LocalExecution; account
 
 const manual = (accountId: string) => ({ source: 'manual', accountId, requestedBy: 'U0OPERATOR' });
 
-const PATHS: { name: string; remediated: boolean; taskTimeoutMs: number; drive: PathDriver }[] = [
+interface CostPath {
+  name: string;
+  remediated: boolean;
+  /** `happy`: answered at once; `reminder+2 checks`: one approval reminder and two verification checks. */
+  variant: 'happy' | 'reminder+2 checks';
+  taskTimeoutMs: number;
+  visibilityDelayMs?: number;
+  drive: PathDriver;
+}
+
+/** Long enough for the automated runbook clicks on a busy machine, short enough to see one reminder. */
+const REMINDER_TIMEOUT_MS = 1500;
+
+const PATHS: CostPath[] = [
   {
     name: 'no key (compliant)',
     remediated: false,
+    variant: 'happy',
     taskTimeoutMs: 20_000,
     drive: async (world) => ({ execution: world.workflow.start(manual(COMPLIANT)), accountId: COMPLIANT }),
   },
   {
     name: 'delete via AssumeRoot + verify',
     remediated: true,
+    variant: 'happy',
     taskTimeoutMs: 20_000,
     drive: async (world) => {
       const execution = world.workflow.start(manual(MEMBER));
@@ -265,8 +320,23 @@ const PATHS: { name: string; remediated: boolean; taskTimeoutMs: number; drive: 
     },
   },
   {
+    name: 'delete via AssumeRoot + verify',
+    remediated: true,
+    variant: 'reminder+2 checks',
+    taskTimeoutMs: REMINDER_TIMEOUT_MS,
+    visibilityDelayMs: STALE_READ_MS,
+    drive: async (world) => {
+      twoVerificationChecks(world);
+      const execution = world.workflow.start(manual(MEMBER));
+      await afterOneReminder(world, MEMBER);
+      await decide(world, MEMBER, 'delete');
+      return { execution, accountId: MEMBER };
+    },
+  },
+  {
     name: 'guided runbook + verify',
     remediated: true,
+    variant: 'happy',
     taskTimeoutMs: 20_000,
     drive: async (world) => {
       const execution = world.workflow.start(manual(MANAGEMENT));
@@ -276,8 +346,24 @@ const PATHS: { name: string; remediated: boolean; taskTimeoutMs: number; drive: 
     },
   },
   {
+    name: 'guided runbook + verify',
+    remediated: true,
+    variant: 'reminder+2 checks',
+    taskTimeoutMs: REMINDER_TIMEOUT_MS,
+    visibilityDelayMs: STALE_READ_MS,
+    drive: async (world) => {
+      twoVerificationChecks(world);
+      const execution = world.workflow.start(manual(MANAGEMENT));
+      await afterOneReminder(world, MANAGEMENT);
+      await decide(world, MANAGEMENT, 'runbook');
+      await walkRunbook(world, MANAGEMENT);
+      return { execution, accountId: MANAGEMENT };
+    },
+  },
+  {
     name: 'accepted risk',
     remediated: false,
+    variant: 'happy',
     taskTimeoutMs: 20_000,
     drive: async (world) => {
       const execution = world.workflow.start(manual(MEMBER));
@@ -289,12 +375,31 @@ const PATHS: { name: string; remediated: boolean; taskTimeoutMs: number; drive: 
     },
   },
   {
+    name: 'accepted risk',
+    remediated: false,
+    variant: 'reminder+2 checks',
+    taskTimeoutMs: REMINDER_TIMEOUT_MS,
+    drive: async (world) => {
+      const execution = world.workflow.start(manual(MEMBER));
+      await afterOneReminder(world, MEMBER);
+      await decide(world, MEMBER, 'accept-risk', {
+        reason: 'Legacy batch job; migration planned next quarter.',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      });
+      return { execution, accountId: MEMBER };
+    },
+  },
+  {
     name: 'approval expired (no answer)',
     remediated: false,
+    variant: 'happy',
     taskTimeoutMs: 100,
     drive: async (world) => ({ execution: world.workflow.start(manual(MEMBER)), accountId: MEMBER }),
   },
 ];
+
+/** A path's label in the tables. */
+const label = (p: { name: string; variant: string }) => (p.variant === 'happy' ? p.name : `${p.name} (${p.variant})`);
 
 const usd = formatUsd;
 
@@ -313,7 +418,7 @@ export async function benchmarkCostPerCase(progress: (line: string) => void): Pr
   }
   const results: PathMeasurement[] = [];
   for (const path of PATHS) {
-    const world = await createWorld(definitions, path.taskTimeoutMs);
+    const world = await createWorld(definitions, path.taskTimeoutMs, path.visibilityDelayMs ?? 0);
     // Handler time per invocation: a Lambda state from entered to exited; a waiting task from
     // entered to "task-waiting" (its Lambda returned; the human's wait is not billed as Lambda).
     const durations = new Map<string, number[]>();
@@ -335,7 +440,7 @@ export async function benchmarkCostPerCase(progress: (line: string) => void): Pr
       const { execution, accountId } = await path.drive(world);
       await execution.result;
       const c = (await world.cases.list({ accountId })).at(-1);
-      const m = measure(path.name, execution, c?.status ?? '(no case)', durations, lambdaTaskOf, memory);
+      const m = measure(label(path), execution, c?.status ?? '(no case)', durations, lambdaTaskOf, memory);
       results.push(m);
       progress(
         `  ${path.name}: ${m.status}, case ${m.caseStatus}, ${m.transitions} transitions, ${m.lambdaInvocations} Lambda invocations, ${usd(m.cost.totalUsd)}`,
@@ -345,15 +450,86 @@ export async function benchmarkCostPerCase(progress: (line: string) => void): Pr
       await world.dispose();
     }
   }
-  return costSection(results, memory);
+  return costSection(results, memory, throttleSurvival(definitions, results));
 }
 
-function costSection(results: PathMeasurement[], memory: Record<string, number>): BenchmarkSection {
-  const remediated = results.filter((r) => PATHS.find((p) => p.name === r.path)?.remediated);
-  const worst = [...remediated].sort((a, b) => b.transitions - a.transitions)[0];
+/** What a 1-hour AWS throttle does to a remediated case, computed from the synthesized retry policy. */
+export interface ThrottleOutcome {
+  state: string;
+  retrier?: {
+    IntervalSeconds: number;
+    BackoffRate: number;
+    MaxAttempts: number;
+    MaxDelaySeconds?: number;
+    JitterStrategy?: string;
+  };
+  /** Retries until the hour is over (no jitter: the longest delays, so the fewest retries), if it survives. */
+  retriesToSurvive?: number;
+  /** Longest the retries can wait in total before the case goes to the failure path. */
+  retryWindowSeconds: number;
+  transitions?: number;
+}
+
+const THROTTLE_SECONDS = 3600;
+
+/**
+ * A throttle lasting an hour hits the first AWS-calling task of the delete path (DetectRootKeys) and
+ * keeps failing it with TransientAwsError; the state's Retry entry for that error decides whether the
+ * case waits it out (each retry one more state transition) or goes to the failure path. Read from the
+ * definition `infra/` synthesizes, so it follows whatever retry policy is merged.
+ */
+export function throttleSurvival(definitions: WorkflowDefinitions, results: PathMeasurement[]): ThrottleOutcome {
+  const state = 'DetectRootKeys';
+  const found = [...allStates(definitions.remediation.definition)].find(([name]) => name === state)?.[1];
+  const retriers = (found?.['Retry'] as Record<string, unknown>[] | undefined) ?? [];
+  const retrier = retriers.find((r) =>
+    (r['ErrorEquals'] as string[]).some((e) => e === 'TransientAwsError' || e === 'States.ALL'),
+  ) as ThrottleOutcome['retrier'] | undefined;
+  if (!retrier) return { state, retryWindowSeconds: 0 };
+  const delays: number[] = [];
+  for (let i = 0; i < retrier.MaxAttempts; i++) {
+    const delay = retrier.IntervalSeconds * (retrier.BackoffRate ?? 2) ** i;
+    delays.push(retrier.MaxDelaySeconds ? Math.min(delay, retrier.MaxDelaySeconds) : delay);
+  }
+  const window = delays.reduce((a, b) => a + b, 0);
+  let waited = 0;
+  let retries: number | undefined;
+  for (const [i, d] of delays.entries()) {
+    waited += d;
+    if (waited >= THROTTLE_SECONDS) {
+      retries = i + 1;
+      break;
+    }
+  }
+  const happy = results.find((r) => r.path === 'delete via AssumeRoot + verify');
+  return {
+    state,
+    retrier,
+    retryWindowSeconds: window,
+    ...(retries !== undefined ? { retriesToSurvive: retries } : {}),
+    ...(retries !== undefined && happy ? { transitions: happy.transitions + retries } : {}),
+  };
+}
+
+function costSection(
+  results: PathMeasurement[],
+  memory: Record<string, number>,
+  throttle: ThrottleOutcome,
+): BenchmarkSection {
+  const pathOf = (r: PathMeasurement) => PATHS.find((p) => label(p) === r.path);
+  const remediated = results.filter((r) => pathOf(r)?.remediated);
+  const remediatedSecond = remediated.filter((r) => pathOf(r)?.variant !== 'happy');
+  const worst = [...remediatedSecond].sort((a, b) => b.transitions - a.transitions)[0];
   const met =
-    remediated.length > 0 &&
-    remediated.every((r) => r.transitions <= REMEDIATED_TRANSITION_LIMIT && r.caseStatus === 'remediated');
+    remediatedSecond.length > 0 &&
+    remediated.every((r) => r.caseStatus === 'remediated') &&
+    remediatedSecond.every((r) => r.transitions <= REMEDIATED_TRANSITION_LIMIT);
+  const byName = (variant: string) =>
+    PATHS.filter((p) => p.variant === variant)
+      .map((p) => results.find((r) => r.path === label(p)))
+      .filter((r): r is PathMeasurement => r !== undefined);
+  const r = throttle.retrier;
+  const throttleMet = throttle.transitions !== undefined;
   const memories = [...new Set(Object.values(memory))].sort((a, b) => a - b);
   const perThousand = (r: PathMeasurement) => usd(r.cost.totalUsd * 1000);
   return {
@@ -361,25 +537,43 @@ function costSection(results: PathMeasurement[], memory: Record<string, number>)
     title: 'Cost per case',
     rows: [
       {
-        benchmark: 'Cost per remediated case: state transitions',
-        figure: remediated.map((r) => `${r.path}: ${r.transitions} transitions, ${usd(r.cost.totalUsd)}`).join('; '),
-        comparison: results
-          .filter((r) => !remediated.includes(r))
-          .map((r) => `${r.path}: ${r.transitions} (${usd(r.cost.totalUsd)})`)
+        benchmark: 'Transitions per path: with one reminder and two verification checks (second column)',
+        figure: byName('reminder+2 checks')
+          .map((m) => `${m.path}: ${m.transitions} transitions, ${usd(m.cost.totalUsd)} (case ${m.caseStatus})`)
           .join('; '),
-        goal: `≤ ${REMEDIATED_TRANSITION_LIMIT} transitions for a remediated case`,
+        comparison: `happy path: ${byName('happy')
+          .map((m) => `${m.path}: ${m.transitions} (${usd(m.cost.totalUsd)})`)
+          .join('; ')}`,
+        goal: `remediated case ≤ ${REMEDIATED_TRANSITION_LIMIT} in the second column`,
         met,
         ...(met
           ? {}
           : {
               note: worst
-                ? `${worst.path} took ${worst.transitions} transitions (case ${worst.caseStatus}); each runbook step is a waiting task, a record task and a choice.`
+                ? `${worst.path} took ${worst.transitions} transitions (case ${worst.caseStatus}): the guided runbook's steps cost three transitions each (waiting task, record task, choice), and the reminder and the second check add ${worst.transitions - (byName('happy').find((m) => worst.path.startsWith(m.path))?.transitions ?? 0)} to its happy path. One number for every path hides that the runbook path grows with its step count, not with a defect. Proposed replacement, per path and from this run: ${remediatedSecond.map((m) => `${m.path.replace(/ \(.*\)$/, '')} ≤ ${m.transitions}`).join(', ')} with one reminder and two checks (about ${usd(worst.cost.totalUsd)} per case at most, so the dollar figure, not the count, is what a goal should bound).`
                 : 'no remediated path ran',
+            }),
+      },
+      {
+        benchmark: 'Remediated through a 1-hour throttle (issue #13)',
+        figure: throttleMet
+          ? `delete path: ${throttle.transitions} transitions (${throttle.retriesToSurvive} retries of ${throttle.state} at the longest delays; more with full jitter)`
+          : `not remediated: ${throttle.state}'s retries give up after at most ${round(throttle.retryWindowSeconds, 0)} s, and the case goes to the failure path`,
+        comparison: r
+          ? `retry policy as synthesized: ${r.IntervalSeconds} s × ${r.BackoffRate}, ${r.MaxAttempts} attempts, max delay ${r.MaxDelaySeconds ?? '–'} s, jitter ${r.JitterStrategy ?? 'none'}`
+          : `no retry for TransientAwsError on ${throttle.state}`,
+        goal: 'the case is remediated once the throttle clears (faults that clear delay a case, never change how it ends)',
+        met: throttleMet,
+        ...(throttleMet
+          ? {}
+          : {
+              note: `a throttle longer than ${round(throttle.retryWindowSeconds, 0)} s fails the case; computed from the synthesized definition, so it follows the retry policy issue #13 merges.`,
             }),
       },
     ],
     details: [
       `**Method.** Each path runs once through the definition \`infra/\` synthesizes, executed by the WORKFLOW team's local runner (\`functions/local/local-workflow.ts\`, aws-local-stepfunctions) with every task bound to its real handler over the simulated organization, the in-memory case store, file evidence and the real Slack notifier talking to the sandbox's Web API stand-in; approvals and runbook steps go through the real vote and runbook services. From the runner's event log: every state entered and every retry is one state transition (Standard workflows bill both); every Task state that invokes a function (\`lambda:invoke\` or \`.waitForTaskToken\`) is one Lambda request, billed for the time its handler ran here (a waiting task until its Lambda returned, not the human's wait) at the function's configured memory (${memories.join('/')} MB ARM, read from the synthesized template). Waits are shortened locally; they cost time, not transitions.`,
+      `**Variants.** Every path runs on its happy path and, where a human answers, again with one reminder and two verification checks: the approval task times out once (${REMINDER_TIMEOUT_MS} ms locally instead of hours), so the reminder state runs and a new request waits; reads of the simulated organization keep showing a deleted key for ${STALE_READ_MS / 1000} s of its clock, which moves past that once the first VerifyRemoval has run, so exactly two checks happen. **1-hour throttle.** Computed, not run: the Retry entry for \`TransientAwsError\` on ${throttle.state} in the synthesized definition, with its longest delays (full jitter only shortens them), against a throttle of ${THROTTLE_SECONDS} s.`,
       `**Prices.** Step Functions Standard $${AWS_PRICES.stateTransitionsPer1000} per 1,000 transitions; Lambda $${AWS_PRICES.lambdaRequestsPerMillion} per million requests and $${AWS_PRICES.lambdaArmGbSecond} per GB-second on ARM; no free tier. Local durations leave out network latency to AWS and Slack, so the table also prices every invocation at ${PESSIMISTIC_INVOCATION_MS} ms: Lambda stays a rounding error next to the transitions.`,
       [
         '| Path | Execution | Case | Transitions | Lambda requests | Handler time | Cost per case | per 1,000 cases | at 500 ms per invocation |',
@@ -391,6 +585,6 @@ function costSection(results: PathMeasurement[], memory: Record<string, number>)
       ].join('\n'),
       `**Paths.** ${results.map((r) => `*${r.path}*: ${r.states.join(' → ')}`).join('. ')}.`,
     ],
-    data: { results, memory },
+    data: { results, memory, throttle },
   };
 }

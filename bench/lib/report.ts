@@ -51,6 +51,45 @@ export function metLabel(row: BenchmarkRow): string {
   return row.met ? 'yes' : 'no';
 }
 
+/** The results table (one row per figure), shared by BENCHMARKS.md and README's benchmark section. */
+export function renderResultsTable(sections: BenchmarkSection[]): string[] {
+  const lines = ['| Benchmark | Figure | Comparison | Goal | Met? |', '|---|---|---|---|---|'];
+  for (const section of sections) {
+    if (section.notRun !== undefined && section.rows.length === 0) {
+      lines.push(`| ${cell(section.title)} | not run | — | — | not run: ${cell(section.notRun)} |`);
+      continue;
+    }
+    for (const row of section.rows) {
+      const met = row.met === undefined && row.note ? `not run: ${row.note}` : metLabel(row);
+      lines.push(
+        `| ${cell(row.benchmark)} | ${cell(row.figure)} | ${cell(row.comparison)} | ${cell(row.goal)} | ${cell(met)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+export const README_RESULTS_START = '<!-- bench:results:start (written by npm run bench; do not edit) -->';
+export const README_RESULTS_END = '<!-- bench:results:end -->';
+
+/**
+ * README's benchmark table, generated from the same results as BENCHMARKS.md: replaces what is
+ * between the two markers. Throws when the markers are missing, rather than appending somewhere.
+ */
+export function withReadmeResults(readme: string, input: Pick<ReportInput, 'generatedAt' | 'sections'>): string {
+  const start = readme.indexOf(README_RESULTS_START);
+  const end = readme.indexOf(README_RESULTS_END);
+  if (start < 0 || end < start) throw new Error('README.md has no benchmark result markers');
+  const body = [
+    '',
+    `Results of the last full run (${input.generatedAt}, from the same results as \`BENCHMARKS.md\`):`,
+    '',
+    ...renderResultsTable(input.sections),
+    '',
+  ].join('\n');
+  return `${readme.slice(0, start + README_RESULTS_START.length)}\n${body}\n${readme.slice(end)}`;
+}
+
 /** Renders BENCHMARKS.md: header with the machine, one table, then each benchmark's method and misses. */
 export function renderBenchmarksMarkdown(input: ReportInput): string {
   const { machine } = input;
@@ -63,21 +102,8 @@ export function renderBenchmarksMarkdown(input: ReportInput): string {
     'Every figure is measured in the same run as its comparison. Numbers vary with the machine; the',
     'method of each benchmark is described below the table.',
     '',
-    '| Benchmark | Figure | Comparison | Goal | Met? |',
-    '|---|---|---|---|---|',
+    ...renderResultsTable(input.sections),
   ];
-  for (const section of input.sections) {
-    if (section.notRun !== undefined && section.rows.length === 0) {
-      lines.push(`| ${cell(section.title)} | not run | — | — | not run: ${cell(section.notRun)} |`);
-      continue;
-    }
-    for (const row of section.rows) {
-      const met = row.met === undefined && row.note ? `not run: ${row.note}` : metLabel(row);
-      lines.push(
-        `| ${cell(row.benchmark)} | ${cell(row.figure)} | ${cell(row.comparison)} | ${cell(row.goal)} | ${cell(met)} |`,
-      );
-    }
-  }
   const missed = input.sections.flatMap((s) => s.rows.filter((r) => r.met === false));
   lines.push('');
   if (missed.length > 0) {

@@ -245,24 +245,34 @@ export async function benchmarkSlackAck(
   const afterWork = await run('after-work');
   const floor = await run('ack-only');
   const all200 = (v: AckVariantResult) => (v.statuses['200'] ?? 0) === v.clicks;
-  const met = ackFirst.p99 < 250 && all200(ackFirst);
+  /** Issue #18: a burst on one process is judged against Bolt alone on the same machine, in the same run. */
+  const FLOOR_FACTOR = 3;
+  const met = ackFirst.p99 <= FLOOR_FACTOR * floor.p99 && all200(ackFirst);
   return {
     id: 'slack-ack',
     title: 'Slack acknowledgement',
     rows: [
       {
-        benchmark: `Slack ack: ${model.clicks} concurrent signed clicks`,
+        benchmark: `Slack burst on one process (self-hosted \`serve\`/sandbox): ${model.clicks} concurrent signed clicks`,
         figure: `p50 ${ms(ackFirst.p50)}, p99 ${ms(ackFirst.p99)} (max ${ms(ackFirst.max)}); ${ackFirst.statuses['200'] ?? 0}/${ackFirst.clicks} answered 200`,
-        comparison: `answered after the work, as Lambda's receiver does: p50 ${ms(afterWork.p50)}, p99 ${ms(afterWork.p99)}; floor (Bolt alone, work suspended): p99 ${ms(floor.p99)}`,
-        goal: 'p99 < 250 ms (Slack allows 3,000 ms)',
+        comparison: `Bolt-only floor (work suspended after the ack), same run: p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)} (${round(ackFirst.p99 / Math.max(1, floor.p99), 1)}×); answered after the work: p99 ${ms(afterWork.p99)}`,
+        goal: `p99 within ${FLOOR_FACTOR}× the Bolt-only floor measured in the same run (Slack allows 3,000 ms)`,
         met,
         ...(met
           ? {}
           : {
               note: all200(ackFirst)
-                ? `p99 was ${ms(ackFirst.p99)}; with the listeners' work suspended after the ack the same burst gives p99 ${ms(floor.p99)} on this machine. The app's one event loop acks each request and runs the work of the clicks it has already acked (${round(ackFirst.appCpuMs / model.clicks, 1)} ms CPU per click), so later acks wait behind earlier work. One click alone is acked in ${ms(ackFirst.singleP50)}; in AWS each click is its own Lambda invocation and does not share a loop.`
+                ? `p99 was ${ms(ackFirst.p99)}, ${round(ackFirst.p99 / Math.max(1, floor.p99), 1)}× the floor; with the listeners' work suspended after the ack the same burst gives p99 ${ms(floor.p99)} on this machine. The app's one event loop acks each request and runs the work of the clicks it has already acked (${round(ackFirst.appCpuMs / model.clicks, 1)} ms CPU per click), so later acks wait behind earlier work. One click alone is acked in ${ms(ackFirst.singleP50)}; in AWS each click is its own Lambda invocation and does not share a loop.`
                 : `not every click was answered 200: ${JSON.stringify(ackFirst.statuses)}`,
             }),
+      },
+      {
+        benchmark:
+          'Slack: time to HTTP response per click through AwsLambdaReceiver, cold (fresh process) and warm, AWS and Slack answered by stubs with stated latency',
+        figure: 'not measured in this run',
+        comparison: '–',
+        goal: 'p99 < 1,000 ms cold, < 300 ms warm',
+        note: 'the harness (the bundled Slack function in a fresh process against a stateful AWS stub with set latencies) is not written yet; "One click at a time" below is the closest figure measured (HTTP receiver, processBeforeResponse, no cold start).',
       },
     ],
     details: [

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as KmsSdk from '@aws-sdk/client-kms';
 import type * as S3Store from '../../functions/adapters/aws/s3-evidence-store';

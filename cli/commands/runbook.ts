@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readScenarioFile } from '../scenario-file';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
@@ -14,7 +14,8 @@ import {
 import { renderRunbookMarkdown, renderRunbooksMarkdown } from '../../functions/core/runbook-markdown';
 import { keysForEvidence } from '../../functions/core/verification';
 import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-organization';
-import { createAwsClients, createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
+import { createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
+import { createAwsClients } from '../../functions/adapters/aws/organizations-client';
 import { AwsOrganization } from '../../functions/adapters/aws/aws-organization';
 import { AwsRootKeyReader } from '../../functions/adapters/aws/aws-root-key-reader';
 import type { OrganizationPort } from '../../functions/ports/organization';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readScenarioFile } from '../scenario-file';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
@@ -7,13 +7,15 @@ import { REMOVAL_PATH_LABELS } from '../../functions/core/removal-paths';
 import type { RootKey } from '../../functions/core/root-key';
 import { AccessDeniedError, describeError } from '../../functions/core/errors';
 import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-organization';
-import { createAwsClients, createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
+import { createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
+import { createAwsClients } from '../../functions/adapters/aws/organizations-client';
 import { AwsOrganization } from '../../functions/adapters/aws/aws-organization';
 import { AwsRootKeyReader } from '../../functions/adapters/aws/aws-root-key-reader';
 import type { OrganizationPort } from '../../functions/ports/organization';
 import type { RootKeyReaderPort } from '../../functions/ports/root-key-reader';
 import {
   DEFAULT_SCAN_CONCURRENCY,
+  defaultScanPacing,
   scanAccounts,
   type AccountScanError,
   type AccountScanResult,
@@ -173,6 +175,9 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
       accounts: options.account,
       ...(ports.roleName ? { roleName: ports.roleName } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      // Paced like an organization sweep must be (issue #18): unpaced, a large organization fails
+      // accounts with throttling errors once STS's request rate is reached.
+      pacing: defaultScanPacing(),
       onProgress: progress.update,
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini';
 import { InvalidInputError } from './errors';
 import type { Trigger } from './trigger';
 
@@ -8,46 +8,46 @@ export const ROOT_KEY_CONTROL_ID = 'IAM.4';
 /** What the workflow's first state decides about its input. */
 export type TriggerIntake = { ignored: true; reason: string } | { ignored: false; trigger: Trigger };
 
-const accountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'an account id is 12 digits'));
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date'));
 
 /** The ASFF fields that matter here; everything else in a finding is passed over. */
 const asffFindingSchema = z.looseObject({
-  Id: z.string().min(1),
-  ProductArn: z.string().min(1),
+  Id: z.string().check(z.minLength(1)),
+  ProductArn: z.string().check(z.minLength(1)),
   AwsAccountId: accountId,
-  Region: z.string().optional(),
-  UpdatedAt: isoDate.optional(),
-  RecordState: z.string().optional(),
-  Compliance: z.looseObject({ Status: z.string().optional(), SecurityControlId: z.string().optional() }).optional(),
-  ProductFields: z.record(z.string(), z.unknown()).optional(),
-  Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
+  Region: z.optional(z.string()),
+  UpdatedAt: z.optional(isoDate),
+  RecordState: z.optional(z.string()),
+  Compliance: z.optional(z.looseObject({ Status: z.optional(z.string()), SecurityControlId: z.optional(z.string()) })),
+  ProductFields: z.optional(z.record(z.string(), z.unknown())),
+  Workflow: z.optional(z.looseObject({ Status: z.optional(z.string()) })),
 });
 type AsffFinding = z.infer<typeof asffFindingSchema>;
 
 const securityHubEventSchema = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   source: z.literal('aws.securityhub'),
   'detail-type': z.literal('Security Hub Findings - Imported'),
-  time: isoDate.optional(),
-  detail: z.looseObject({ findings: z.array(z.unknown()).min(1, 'the event carries no finding') }),
+  time: z.optional(isoDate),
+  detail: z.looseObject({ findings: z.array(z.unknown()).check(z.minLength(1, 'the event carries no finding')) }),
 });
 
 const cloudTrailEventSchema = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   source: z.literal('aws.iam'),
   'detail-type': z.literal('AWS API Call via CloudTrail'),
-  account: accountId.optional(),
-  time: isoDate.optional(),
+  account: z.optional(accountId),
+  time: z.optional(isoDate),
   detail: z.looseObject({
     eventSource: z.string(),
     eventName: z.string(),
-    eventTime: isoDate.optional(),
-    eventID: z.string().optional(),
-    errorCode: z.string().optional(),
-    recipientAccountId: accountId.optional(),
-    userIdentity: z.looseObject({ type: z.string(), accountId: accountId.optional() }),
-    requestParameters: z.looseObject({ userName: z.string().optional() }).nullable().optional(),
+    eventTime: z.optional(isoDate),
+    eventID: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
+    recipientAccountId: z.optional(accountId),
+    userIdentity: z.looseObject({ type: z.string(), accountId: z.optional(accountId) }),
+    requestParameters: z.optional(z.nullable(z.looseObject({ userName: z.optional(z.string()) }))),
   }),
 });
 
@@ -60,21 +60,21 @@ const scheduledEventSchema = z.looseObject({
 const directStartSchema = z.strictObject({
   source: z.enum(['sweep', 'schedule', 'manual', 'acceptance-expired']),
   accountId,
-  detectedAt: isoDate.optional(),
-  requestedBy: z.string().min(1).max(200).optional(),
+  detectedAt: z.optional(isoDate),
+  requestedBy: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
   /** The case whose accepted risk expired (acceptance-expired) or the sweep that started this one. */
-  previousCaseId: z.string().max(100).optional(),
-  sweepExecutionId: z.string().max(2048).optional(),
+  previousCaseId: z.optional(z.string().check(z.maxLength(100))),
+  sweepExecutionId: z.optional(z.string().check(z.maxLength(2048))),
   /** Set by the organization sweep (see `Trigger.known`). */
-  known: z
-    .strictObject({
-      account: z.strictObject({ name: z.string().max(256), isManagement: z.boolean() }),
+  known: z.optional(
+    z.strictObject({
+      account: z.strictObject({ name: z.string().check(z.maxLength(256)), isManagement: z.boolean() }),
       features: z.strictObject({ rootCredentialsManagement: z.boolean(), rootSessions: z.boolean() }),
-    })
-    .optional(),
+    }),
+  ),
 });
 
-function describeIssues(error: z.ZodError): string[] {
+function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 }
 
@@ -226,7 +226,7 @@ export function normalizeTrigger(raw: unknown, now: Date): TriggerIntake {
   };
 }
 
-function invalid(what: string, error: z.ZodError): InvalidInputError {
+function invalid(what: string, error: z.core.$ZodError): InvalidInputError {
   const issues = describeIssues(error);
   return new InvalidInputError(`Invalid ${what}: ${issues.join('; ')}`, issues);
 }

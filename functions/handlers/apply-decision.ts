@@ -1,8 +1,11 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import { applyDecision, type AppliedDecision } from '../services/apply-decision';
 import type { Deps } from '../services/dependencies';
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsEvidence } from './aws-ports/evidence';
+import { awsNotifier } from './aws-ports/notifier';
 
 const input = z.looseObject({ caseId: caseIdSchema, decision: z.unknown() });
 
@@ -14,4 +17,8 @@ export function createApplyDecisionHandler(deps: Deps): TaskHandler<AppliedDecis
   };
 }
 
-export const handler = lambdaHandler('apply-decision', ({ deps }) => createApplyDecisionHandler(deps));
+export const handler = lambdaHandler(
+  'apply-decision',
+  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  ({ deps }) => createApplyDecisionHandler(deps),
+);

@@ -1,14 +1,16 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import { awaitRunbookStep } from '../services/await-runbook-step';
 import type { Deps } from '../services/dependencies';
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsNotifier } from './aws-ports/notifier';
 
 const input = z.looseObject({
   caseId: caseIdSchema,
-  stepId: z.string().min(1),
-  token: z.string().min(1),
-  reminders: z.number().int().min(0).optional(),
+  stepId: z.string().check(z.minLength(1)),
+  token: z.string().check(z.minLength(1)),
+  reminders: z.optional(z.int().check(z.gte(0))),
 });
 
 /** The runbook task (`waitForTaskToken`): stores the token and posts the step. */
@@ -16,4 +18,6 @@ export function createAwaitRunbookStepHandler(deps: Deps): TaskHandler {
   return async (event) => awaitRunbookStep(deps, parseTaskInput(input, event, 'await-runbook-step'));
 }
 
-export const handler = lambdaHandler('await-runbook-step', ({ deps }) => createAwaitRunbookStepHandler(deps));
+export const handler = lambdaHandler('await-runbook-step', { cases: awsCases, notifier: awsNotifier }, ({ deps }) =>
+  createAwaitRunbookStepHandler(deps),
+);

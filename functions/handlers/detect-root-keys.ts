@@ -1,8 +1,10 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import { detectForTrigger, type TriggerDetection } from '../services/detect-for-trigger';
 import type { Deps } from '../services/dependencies';
 import { parseTaskInput, triggerSchema } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsOrganization, awsReader } from './aws-ports/accounts';
+import { awsCases } from './aws-ports/cases';
 
 const input = z.looseObject({ trigger: triggerSchema });
 
@@ -11,4 +13,8 @@ export function createDetectRootKeysHandler(deps: Deps): TaskHandler<TriggerDete
   return async (event) => detectForTrigger(deps, parseTaskInput(input, event, 'detect-root-keys').trigger);
 }
 
-export const handler = lambdaHandler('detect-root-keys', ({ deps }) => createDetectRootKeysHandler(deps));
+export const handler = lambdaHandler(
+  'detect-root-keys',
+  { cases: awsCases, organization: awsOrganization, reader: awsReader },
+  ({ deps }) => createDetectRootKeysHandler(deps),
+);

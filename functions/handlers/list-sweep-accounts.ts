@@ -1,14 +1,15 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import type { Deps } from '../services/dependencies';
 import { listSweepAccounts, type SweepList } from '../services/list-sweep-accounts';
 import { accountIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsOrganization } from './aws-ports/accounts';
 
 /** The sweep starts from the daily schedule (an EventBridge Scheduled Event) or by hand (`{ accounts? }`). */
 const input = z.looseObject({
-  source: z.string().optional(),
-  'detail-type': z.string().optional(),
-  accounts: z.array(accountIdSchema).optional(),
+  source: z.optional(z.string()),
+  'detail-type': z.optional(z.string()),
+  accounts: z.optional(z.array(accountIdSchema)),
 });
 
 /** The organization sweep's first step: the accounts to start a workflow for. */
@@ -20,4 +21,6 @@ export function createListSweepAccountsHandler(deps: Deps): TaskHandler<SweepLis
   };
 }
 
-export const handler = lambdaHandler('list-sweep-accounts', ({ deps }) => createListSweepAccountsHandler(deps));
+export const handler = lambdaHandler('list-sweep-accounts', { organization: awsOrganization }, ({ deps }) =>
+  createListSweepAccountsHandler(deps),
+);

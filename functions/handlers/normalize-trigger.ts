@@ -7,4 +7,4 @@ export function createNormalizeTriggerHandler(deps: { clock: ClockPort }): TaskH
   return async (event) => normalizeTrigger(event, deps.clock.now());
 }
 
-export const handler = lambdaHandler('normalize-trigger', ({ deps }) => createNormalizeTriggerHandler(deps));
+export const handler = lambdaHandler('normalize-trigger', {}, ({ deps }) => createNormalizeTriggerHandler(deps));

@@ -1,9 +1,11 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import type { AccountPosture } from '../core/account-posture';
 import type { Deps } from '../services/dependencies';
 import { openCaseForTrigger, type OpenedCase } from '../services/open-case';
 import { accountIdSchema, parseTaskInput, triggerSchema } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsEvidence } from './aws-ports/evidence';
 
 /** The posture comes from the detect state of the same execution; its shape is checked where it matters. */
 const postureSchema = z.looseObject({
@@ -24,4 +26,6 @@ export function createOpenCaseHandler(deps: Deps): TaskHandler<OpenedCase> {
   };
 }
 
-export const handler = lambdaHandler('open-case', ({ deps }) => createOpenCaseHandler(deps));
+export const handler = lambdaHandler('open-case', { cases: awsCases, evidence: awsEvidence }, ({ deps }) =>
+  createOpenCaseHandler(deps),
+);

@@ -1,26 +1,23 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import type { Deps } from '../services/dependencies';
 import { recordFailure, type RecordedFailure } from '../services/record-failure';
 import { parseTaskInput, triggerSchema } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsEvidence } from './aws-ports/evidence';
+import { awsNotifier } from './aws-ports/notifier';
 
 /**
  * The whole execution state as a Catch left it. Everything but the error is optional: the failure
  * may have happened before a trigger or a case existed.
  */
 const input = z.looseObject({
-  error: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }),
-  trigger: triggerSchema.optional(),
-  case: z.looseObject({ caseId: z.string().optional() }).optional(),
+  error: z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
+  trigger: z.optional(triggerSchema),
+  case: z.optional(z.looseObject({ caseId: z.optional(z.string()) })),
   /** The raw EventBridge event's account (a failure in the very first state). */
-  account: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  accountId: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
+  account: z.optional(z.string().check(z.regex(/^\d{12}$/))),
+  accountId: z.optional(z.string().check(z.regex(/^\d{12}$/))),
 });
 
 /** The failure path: failed case, evidence with the error, report, Slack. */
@@ -37,4 +34,8 @@ export function createRecordFailureHandler(deps: Deps): TaskHandler<RecordedFail
   };
 }
 
-export const handler = lambdaHandler('record-failure', ({ deps }) => createRecordFailureHandler(deps));
+export const handler = lambdaHandler(
+  'record-failure',
+  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  ({ deps }) => createRecordFailureHandler(deps),
+);

@@ -1,8 +1,11 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import type { Deps } from '../services/dependencies';
 import { recordOutcome, type RecordedOutcome } from '../services/record-outcome';
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsEvidence } from './aws-ports/evidence';
+import { awsNotifier } from './aws-ports/notifier';
 
 const input = z.looseObject({
   caseId: caseIdSchema,
@@ -14,4 +17,8 @@ export function createRecordOutcomeHandler(deps: Deps): TaskHandler<RecordedOutc
   return async (event) => recordOutcome(deps, parseTaskInput(input, event, 'record-outcome'));
 }
 
-export const handler = lambdaHandler('record-outcome', ({ deps }) => createRecordOutcomeHandler(deps));
+export const handler = lambdaHandler(
+  'record-outcome',
+  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  ({ deps }) => createRecordOutcomeHandler(deps),
+);

@@ -1,14 +1,17 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import type { Deps } from '../services/dependencies';
 import { handleRunbookTimeout } from '../services/runbook-timeout';
 import type { RunbookCursor } from '../services/start-runbook';
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsEvidence } from './aws-ports/evidence';
+import { awsNotifier } from './aws-ports/notifier';
 
 const input = z.looseObject({
   caseId: caseIdSchema,
-  stepId: z.string().optional(),
-  reminders: z.number().int().min(0).optional(),
+  stepId: z.optional(z.string()),
+  reminders: z.optional(z.int().check(z.gte(0))),
 });
 
 /** A runbook step was not confirmed in time: remind, escalate, or abandon. */
@@ -16,4 +19,8 @@ export function createRunbookTimeoutHandler(deps: Deps): TaskHandler<RunbookCurs
   return async (event) => handleRunbookTimeout(deps, parseTaskInput(input, event, 'runbook-timeout'));
 }
 
-export const handler = lambdaHandler('runbook-timeout', ({ deps }) => createRunbookTimeoutHandler(deps));
+export const handler = lambdaHandler(
+  'runbook-timeout',
+  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  ({ deps }) => createRunbookTimeoutHandler(deps),
+);

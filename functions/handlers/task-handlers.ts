@@ -16,15 +16,12 @@ import { createReturnToApprovalHandler } from './return-to-approval';
 import { createRunbookTimeoutHandler } from './runbook-timeout';
 import { createStartRunbookHandler } from './start-runbook';
 import type { TaskId } from './task-ids';
+import { restrictToTask } from './task-ports';
 import { createUpdateFindingHandler } from './update-finding';
 import { createVerifyRemovalHandler } from './verify-removal';
 import type { WorkflowRuntime } from './workflow-runtime';
 
-/**
- * Every task's handler factory, keyed by task id: the same factories the Lambda entry points wrap,
- * so the local runner executes exactly the code that runs in AWS.
- */
-export const TASK_HANDLER_FACTORIES: Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler> = {
+const FACTORIES: Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler> = {
   'normalize-trigger': ({ deps }) => createNormalizeTriggerHandler(deps),
   'detect-root-keys': ({ deps }) => createDetectRootKeysHandler(deps),
   'open-case': ({ deps }) => createOpenCaseHandler(deps),
@@ -44,3 +41,16 @@ export const TASK_HANDLER_FACTORIES: Record<TaskId, (runtime: WorkflowRuntime) =
   'record-failure': ({ deps }) => createRecordFailureHandler(deps),
   'list-sweep-accounts': ({ deps }) => createListSweepAccountsHandler(deps),
 };
+
+/**
+ * Every task's handler factory, keyed by task id: the same factories the Lambda entry points wrap,
+ * so the local runner executes exactly the code that runs in AWS. Each one sees only its task's
+ * ports (TASK_PORTS), as its Lambda function does: a task reaching for a port its function does not
+ * build fails here with PortNotWiredError, in every local run and workflow test.
+ */
+export const TASK_HANDLER_FACTORIES = Object.fromEntries(
+  (Object.entries(FACTORIES) as [TaskId, (runtime: WorkflowRuntime) => TaskHandler][]).map(([task, factory]) => [
+    task,
+    (runtime: WorkflowRuntime) => factory(restrictToTask(runtime, task)),
+  ]),
+) as Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler>;

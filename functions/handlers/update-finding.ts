@@ -1,8 +1,11 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import type { Deps } from '../services/dependencies';
 import { updateFinding } from '../services/update-finding';
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { awsCases } from './aws-ports/cases';
+import { awsEvidence } from './aws-ports/evidence';
+import { awsFindings } from './aws-ports/findings';
 
 const input = z.looseObject({ caseId: caseIdSchema, status: z.enum(['NOTIFIED', 'RESOLVED', 'SUPPRESSED']) });
 
@@ -14,4 +17,8 @@ export function createUpdateFindingHandler(deps: Deps): TaskHandler<{ updated: b
   };
 }
 
-export const handler = lambdaHandler('update-finding', ({ deps }) => createUpdateFindingHandler(deps));
+export const handler = lambdaHandler(
+  'update-finding',
+  { cases: awsCases, evidence: awsEvidence, findings: awsFindings },
+  ({ deps }) => createUpdateFindingHandler(deps),
+);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import { transition, type Case, type Decision } from '../core/case';
 import { isException } from '../core/approval-policy';
 import { statusAfterDecision } from '../core/decision-routing';
@@ -10,7 +10,7 @@ import { recordCaseEvidence } from './case-evidence';
 import { updateCaseWithRetry } from './update-case';
 import type { Deps } from './dependencies';
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date');
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date'));
 const action = z.enum(['delete', 'runbook', 'accept-risk', 'reject']);
 
 /** The `Decision` the approval task's token was completed with (core/case.ts), checked at the edge. */
@@ -19,18 +19,18 @@ export const decisionSchema = z.looseObject({
   approvers: z
     .array(
       z.looseObject({
-        userId: z.string().min(1),
-        userName: z.string().optional(),
+        userId: z.string().check(z.minLength(1)),
+        userName: z.optional(z.string()),
         action,
         at: isoDate,
-        reason: z.string().optional(),
-        expiresAt: isoDate.optional(),
+        reason: z.optional(z.string()),
+        expiresAt: z.optional(isoDate),
       }),
     )
-    .min(1, 'a decision names at least one approver'),
+    .check(z.minLength(1, 'a decision names at least one approver')),
   decidedAt: isoDate,
-  reason: z.string().optional(),
-  expiresAt: isoDate.optional(),
+  reason: z.optional(z.string()),
+  expiresAt: z.optional(isoDate),
   approvedKeys: z.array(z.string()),
 });
 

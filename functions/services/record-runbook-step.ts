@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod-mini';
 import { transition, type Case } from '../core/case';
 import { InvalidInputError } from '../core/errors';
 import { runbookForCase } from '../core/runbook';
@@ -8,12 +8,12 @@ import type { Deps } from './dependencies';
 import type { RunbookCursor } from './start-runbook';
 import { updateCaseWithRetry } from './update-case';
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date');
-const by = z.looseObject({ userId: z.string().min(1), userName: z.string().optional() });
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date'));
+const by = z.looseObject({ userId: z.string().check(z.minLength(1)), userName: z.optional(z.string()) });
 
 /** What a runbook click sends to the waiting task (SLACK's `RunbookTaskOutput`), checked at the edge. */
 export const runbookTaskOutputSchema = z.discriminatedUnion('kind', [
-  z.looseObject({ kind: z.literal('step-confirmed'), stepId: z.string().min(1), by, at: isoDate }),
+  z.looseObject({ kind: z.literal('step-confirmed'), stepId: z.string().check(z.minLength(1)), by, at: isoDate }),
   z.looseObject({ kind: z.literal('verify-now'), by, at: isoDate }),
 ]);
 

@@ -3,12 +3,17 @@ import { decidePosture, type AccountPosture } from '../core/account-posture';
 import { AccessDeniedError, InvalidInputError, RootKeyError, describeError } from '../core/errors';
 import type { OrganizationPort } from '../ports/organization';
 import type { RootKeyReaderPort } from '../ports/root-key-reader';
-import { pacedRunner, type PacingOptions } from './adaptive-rate-limiter';
+import { AdaptiveRateLimiter, pacedRunner, type PacingOptions } from './adaptive-rate-limiter';
 import type { Deps } from './dependencies';
 import { mapWithConcurrency } from './map-with-concurrency';
 
-/** Accounts read at once by default: fast enough for hundreds of accounts, gentle on STS/IAM quotas. */
-export const DEFAULT_SCAN_CONCURRENCY = 8;
+/**
+ * Accounts read at once by default. With pacing (what `rootkey scan` uses) the shared limiter, not
+ * the worker count, sets the request rate; the workers only have to keep it busy. One account read
+ * is about three calls in sequence, so at 60 ms per call 8 workers top out at ~44 accounts/s, below
+ * the assumed 50/s STS budget (measured in BENCHMARKS.md); 16 leave headroom.
+ */
+export const DEFAULT_SCAN_CONCURRENCY = 16;
 
 export interface ScanInput {
   organization: OrganizationPort;
@@ -32,6 +37,19 @@ export interface ScanInput {
 
 /** How a sweep stays under AWS's rate limits (see {@link PacingOptions}). */
 export type ScanPacing = PacingOptions;
+
+/**
+ * The pacing `rootkey scan` uses (issue #18), and the one the sweep benchmark measures: one adaptive
+ * (CUBIC) limiter shared by every worker, starting slow and backing off on throttling, with up to
+ * six tries per account. The clock is injectable for the benchmark's virtual time.
+ */
+export function defaultScanPacing(clock: Pick<PacingOptions, 'now' | 'sleep' | 'random'> = {}): ScanPacing {
+  const limiter = new AdaptiveRateLimiter({
+    ...(clock.now ? { now: clock.now } : {}),
+    ...(clock.sleep ? { sleep: clock.sleep } : {}),
+  });
+  return { ...clock, limiter };
+}
 
 /** Why one account could not be scanned. Typed errors keep their stable `name`. */
 export interface AccountScanError {

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TASK_IDS, type TaskId } from '../../functions/handlers/task-ids';
 import { acknowledge } from './acknowledge';
+import { aliasEsbuildArgs } from './slack-bundling';
 
 /** The repository root: entry files, `package-lock.json` and the esbuild project root. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -75,6 +76,8 @@ export function nodeFunction(
     memorySize?: number;
     defaults: FunctionDefaults;
     task?: string;
+    /** esbuild aliases for this function's bundle (the Slack function's, see slack-bundling.ts). */
+    bundlingAliases?: Readonly<Record<string, string>>;
   },
 ): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -109,7 +112,10 @@ export function nodeFunction(
       POWERTOOLS_METRICS_NAMESPACE: 'RootKey',
       ...(props.task ? { ROOTKEY_TASK: props.task } : {}),
     },
-    bundling: BUNDLING,
+    bundling: {
+      ...BUNDLING,
+      ...(props.bundlingAliases ? { esbuildArgs: aliasEsbuildArgs(props.bundlingAliases) } : {}),
+    },
   });
   logGroup.grantWrite(role);
   acknowledge(

@@ -18,6 +18,7 @@ import { findingUpdateStatements } from '../constructs/finding-grants';
 import { OrganizationSweep } from '../constructs/organization-sweep';
 import { RemediationWorkflow } from '../constructs/remediation-workflow';
 import { SlackEndpoint } from '../constructs/slack-endpoint';
+import { SLACK_BUNDLE_ALIASES } from '../constructs/slack-bundling';
 import { TaskGrants } from '../constructs/task-grants';
 import { nodeFunction, REPO_ROOT, TaskFunctions } from '../constructs/task-functions';
 import { WorkflowAlarms } from '../constructs/workflow-alarms';
@@ -309,6 +310,7 @@ export class CentralStack extends Stack {
     // ---- Slack -------------------------------------------------------------------------------
     const slackFn = nodeFunction(this, 'SlackApp', {
       entry: SLACK_HANDLER_ENTRY,
+      bundlingAliases: SLACK_BUNDLE_ALIASES,
       description: 'rootkey Slack app (Bolt): approvals, runbook steps, /rootkey',
       timeout: Duration.seconds(30),
       defaults: {

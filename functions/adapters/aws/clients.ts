@@ -1,6 +1,5 @@
 import { STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RootAccessUnavailableError } from '../../core/errors';
 
 /**
@@ -27,14 +26,8 @@ export interface AwsClientOptions {
   requestHandler?: IAMClientConfig['requestHandler'];
 }
 
-/** The clients the detection adapters need, built once per process (Lambda cold start or CLI run). */
-export interface AwsClients {
-  sts: STSClient;
-  iam: IAMClient;
-  organizations: OrganizationsClient;
-}
-
-function sharedConfig(options: AwsClientOptions, env: NodeJS.ProcessEnv = process.env) {
+/** The SDK options every rootkey client shares (also used by `organizations-client.ts`). */
+export function sharedConfig(options: AwsClientOptions, env: NodeJS.ProcessEnv = process.env) {
   return {
     // Adaptive retries add client-side rate limiting on throttling on top of the standard backoff;
     // an explicit AWS_RETRY_MODE / AWS_MAX_ATTEMPTS still wins, as the SDK documents.
@@ -65,19 +58,6 @@ export function createStsClient(options: AwsClientOptions = {}): STSClient {
 /** IAM client (IAM is a global service: the Region only picks the partition). */
 export function createIamClient(options: AwsClientOptions = {}): IAMClient {
   return new IAMClient(sharedConfig(options));
-}
-
-export function createOrganizationsClient(options: AwsClientOptions = {}): OrganizationsClient {
-  return new OrganizationsClient(sharedConfig(options));
-}
-
-/** All detection clients with the same options (ambient credentials unless given). */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  return {
-    sts: createStsClient(options),
-    iam: createIamClient(options),
-    organizations: createOrganizationsClient(options),
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../core/errors';
 
 const accountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');

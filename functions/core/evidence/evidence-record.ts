@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod-mini';
 import { isAccountId } from '../account';
 import { COMPLIANCE_REFERENCES, type ComplianceReference } from '../compliance-references';
 import type { EvidenceEventType } from '../../ports/evidence-recorder';
@@ -119,56 +119,56 @@ export interface OutcomeEvidenceData {
   error?: { name?: string; message?: string };
 }
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date');
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date'));
 const text = z.string();
-const errorDetail = z.union([z.string(), z.looseObject({ name: text.optional(), message: text.optional() })]);
-const approverRef = z.looseObject({ userId: text, userName: text.optional(), action: text.optional() });
+const errorDetail = z.union([z.string(), z.looseObject({ name: z.optional(text), message: z.optional(text) })]);
+const approverRef = z.looseObject({ userId: text, userName: z.optional(text), action: z.optional(text) });
 
 /** The versioned schema of each event's `data`. */
-export const EVIDENCE_DATA_SCHEMAS: Record<EvidenceEventType, z.ZodType<Record<string, unknown>>> = {
+export const EVIDENCE_DATA_SCHEMAS: Record<EvidenceEventType, z.ZodMiniType<Record<string, unknown>>> = {
   detection: z.looseObject({
-    accountName: text.optional(),
-    status: text.optional(),
-    reason: text.optional(),
-    method: text.optional(),
-    keys: z.array(z.looseObject({ maskedId: text.optional(), status: text.optional() })).optional(),
-    removalPaths: z.array(text).optional(),
+    accountName: z.optional(text),
+    status: z.optional(text),
+    reason: z.optional(text),
+    method: z.optional(text),
+    keys: z.optional(z.array(z.looseObject({ maskedId: z.optional(text), status: z.optional(text) }))),
+    removalPaths: z.optional(z.array(text)),
   }),
-  'approval-requested': z.looseObject({ requiredApprovals: z.number().optional(), channel: text.optional() }),
-  reminder: z.looseObject({ reminderNumber: z.number().optional() }),
-  escalation: z.looseObject({ reminderNumber: z.number().optional() }),
+  'approval-requested': z.looseObject({ requiredApprovals: z.optional(z.number()), channel: z.optional(text) }),
+  reminder: z.looseObject({ reminderNumber: z.optional(z.number()) }),
+  escalation: z.looseObject({ reminderNumber: z.optional(z.number()) }),
   decision: z.looseObject({
-    userId: text.optional(),
-    userName: text.optional(),
-    action: text.optional(),
-    at: isoDate.optional(),
-    reason: text.optional(),
-    expiresAt: isoDate.optional(),
-    approvers: z.array(approverRef).optional(),
-    decidedAt: isoDate.optional(),
-    approvedKeys: z.array(text).optional(),
+    userId: z.optional(text),
+    userName: z.optional(text),
+    action: z.optional(text),
+    at: z.optional(isoDate),
+    reason: z.optional(text),
+    expiresAt: z.optional(isoDate),
+    approvers: z.optional(z.array(approverRef)),
+    decidedAt: z.optional(isoDate),
+    approvedKeys: z.optional(z.array(text)),
   }),
   action: z.looseObject({
-    api: text.optional(),
-    requestId: text.optional(),
-    outcome: text.optional(),
-    result: text.optional(),
-    keyId: text.optional(),
-    error: errorDetail.optional(),
+    api: z.optional(text),
+    requestId: z.optional(text),
+    outcome: z.optional(text),
+    result: z.optional(text),
+    keyId: z.optional(text),
+    error: z.optional(errorDetail),
   }),
-  'runbook-step': z.looseObject({ stepId: text.optional(), title: text.optional() }),
+  'runbook-step': z.looseObject({ stepId: z.optional(text), title: z.optional(text) }),
   verification: z.looseObject({
-    attempt: z.number().optional(),
-    gone: z.boolean().optional(),
-    method: text.optional(),
-    signals: z.record(z.string(), z.unknown()).optional(),
-    readAt: isoDate.optional(),
+    attempt: z.optional(z.number()),
+    gone: z.optional(z.boolean()),
+    method: z.optional(text),
+    signals: z.optional(z.record(z.string(), z.unknown())),
+    readAt: z.optional(isoDate),
   }),
-  'finding-update': z.looseObject({ status: text.optional(), updated: z.boolean().optional() }),
+  'finding-update': z.looseObject({ status: z.optional(text), updated: z.optional(z.boolean()) }),
   outcome: z.looseObject({
-    status: text.optional(),
-    summary: text.optional(),
-    error: errorDetail.optional(),
+    status: z.optional(text),
+    summary: z.optional(text),
+    error: z.optional(errorDetail),
   }),
 };
 
@@ -176,23 +176,23 @@ export const EVIDENCE_DATA_SCHEMAS: Record<EvidenceEventType, z.ZodType<Record<s
 export const SAFE_CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^[0-9a-f]{64}$/;
 
-const digestSchema = z.string().regex(DIGEST, 'not a lower-case hex SHA-256 digest');
-const caseIdSchema = z.string().regex(SAFE_CASE_ID, 'not a safe case id');
-const accountIdSchema = z.string().refine(isAccountId, 'not a 12-digit account id');
-const positive = z.number().int().positive();
+const digestSchema = z.string().check(z.regex(DIGEST, 'not a lower-case hex SHA-256 digest'));
+const caseIdSchema = z.string().check(z.regex(SAFE_CASE_ID, 'not a safe case id'));
+const accountIdSchema = z.string().check(z.refine(isAccountId, 'not a 12-digit account id'));
+const positive = z.int().check(z.positive());
 const eventType = z.enum(EVIDENCE_EVENT_TYPES as [EvidenceEventType, ...EvidenceEventType[]]);
 
 /** Base64 that decodes and re-encodes to itself: Node's decoder skips stray characters, the verifier must not. */
-const strictBase64 = z
-  .string()
-  .min(4)
-  .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').toString('base64') === s, {
+const strictBase64 = z.string().check(
+  z.minLength(4),
+  z.refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').toString('base64') === s, {
     message: 'not canonical base64',
-  });
+  }),
+);
 
 export const evidenceSignatureSchema = z.strictObject({
   algorithm: z.enum(SIGNATURE_ALGORITHMS as [SignatureAlgorithm, ...SignatureAlgorithm[]]),
-  keyId: z.string().min(1),
+  keyId: z.string().check(z.minLength(1)),
   value: strictBase64,
 });
 
@@ -207,8 +207,8 @@ export const evidenceRecordSchema = z
     type: eventType,
     sequence: positive,
     accountSequence: positive,
-    previousDigest: digestSchema.nullable(),
-    previousAccountDigest: digestSchema.nullable(),
+    previousDigest: z.nullable(digestSchema),
+    previousAccountDigest: z.nullable(digestSchema),
     at: isoDate,
     recordedAt: isoDate,
     data: z.record(z.string(), z.unknown()),
@@ -216,14 +216,16 @@ export const evidenceRecordSchema = z
     digest: digestSchema,
     signature: evidenceSignatureSchema,
   })
-  .superRefine((record, ctx) => {
-    const data = EVIDENCE_DATA_SCHEMAS[record.type].safeParse(record.data);
-    if (!data.success) {
-      for (const issue of data.error.issues) {
-        ctx.addIssue({ code: 'custom', path: ['data', ...issue.path], message: issue.message });
+  .check(
+    z.superRefine((record, ctx) => {
+      const data = EVIDENCE_DATA_SCHEMAS[record.type].safeParse(record.data);
+      if (!data.success) {
+        for (const issue of data.error.issues) {
+          ctx.addIssue({ code: 'custom', path: ['data', ...issue.path], message: issue.message });
+        }
       }
-    }
-  });
+    }),
+  );
 
 export const evidenceIndexEntrySchema = z.strictObject({
   schemaVersion: z.literal(EVIDENCE_INDEX_SCHEMA_VERSION),
@@ -238,7 +240,7 @@ export const evidenceIndexEntrySchema = z.strictObject({
 /** What a parse attempt gives back: the value, or readable issues (`path: message`). */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: string[] };
 
-function parseWith<T>(schema: z.ZodType<T>, content: string): ParseResult<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, content: string): ParseResult<T> {
   let json: unknown;
   try {
     json = JSON.parse(content);
@@ -254,11 +256,11 @@ function parseWith<T>(schema: z.ZodType<T>, content: string): ParseResult<T> {
 }
 
 export function parseEvidenceRecord(content: string): ParseResult<EvidenceRecord> {
-  return parseWith(evidenceRecordSchema as z.ZodType<EvidenceRecord>, content);
+  return parseWith(evidenceRecordSchema as z.ZodMiniType<EvidenceRecord>, content);
 }
 
 export function parseEvidenceIndexEntry(content: string): ParseResult<EvidenceIndexEntry> {
-  return parseWith(evidenceIndexEntrySchema as z.ZodType<EvidenceIndexEntry>, content);
+  return parseWith(evidenceIndexEntrySchema as z.ZodMiniType<EvidenceIndexEntry>, content);
 }
 
 /** The exact text the digest is computed over: canonical JSON of the record without `digest` and `signature`. */

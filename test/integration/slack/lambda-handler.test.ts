@@ -18,6 +18,10 @@ import { buttonClickBody, signSlackRequest } from '../../support/slack/signed-re
 import { SlackWebApiDouble } from '../../support/slack/slack-web-api-double';
 import { WorkflowCallbacksDouble } from '../../support/slack/workflow-callbacks-double';
 import { ALICE, BOT_TOKEN, CHANNEL, SIGNING_SECRET } from './slack-app-harness';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SLACK_BUNDLE_ALIASES } from '../../../infra/constructs/slack-bundling';
+import { bundleLambda, REPO_ROOT } from '../../support/lambda-bundles';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rootkey/slack-AbCdEf';
 const secretsMock = mockClient(SecretsManagerClient);
@@ -57,11 +61,11 @@ describe('Slack Lambda handler', () => {
     await slack.stop();
   });
 
-  function setup() {
+  function setup(create: typeof createSlackLambdaHandler = createSlackLambdaHandler) {
     const c = awaitingCase();
     const cases = new MemoryCaseStore([c]);
     const callbacks = new WorkflowCallbacksDouble();
-    const handler = createSlackLambdaHandler(async () => ({
+    const handler = create(async () => ({
       settings: { channel: CHANNEL, approvers: [ALICE.id], requiredApprovals: 1, slackApiUrl: slack.apiUrl },
       loadSecrets: slackSecretsLoader(
         SECRET_ARN,
@@ -103,6 +107,53 @@ describe('Slack Lambda handler', () => {
     expect(slack.callsTo('chat.update')).toHaveLength(1);
     expect(secretsMock).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
   });
+
+  it('answers a signed click from the deployed bundle (AwsLambdaReceiver only, receivers aliased away) exactly as from the source', async () => {
+    // Prepare: the Slack entry bundled with infra's options and aliases, inside the repository so that
+    // it resolves @aws-sdk/* (and this test's mocks) from node_modules.
+    const cache = join(REPO_ROOT, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'rootkey-slack-bundle-'));
+    try {
+      const bundle = await bundleLambda('slack-app/lambda-handler.ts', dir, SLACK_BUNDLE_ALIASES);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is CommonJS built at run time
+      const bundled = require(bundle.outfile) as { createSlackLambdaHandler: typeof createSlackLambdaHandler };
+      const click = (c: { caseId: string }) =>
+        buttonClickBody({
+          user: ALICE,
+          actionId: ACTION_IDS.delete,
+          value: c.caseId,
+          channel: CHANNEL,
+          messageTs: APPROVAL_MESSAGE.ts,
+        });
+      const fromSource = setup();
+      const fromBundle = setup(bundled.createSlackLambdaHandler);
+
+      // Act
+      const bodyA = click(fromSource.c);
+      const a = await fromSource.handler(
+        apiGatewayEvent(bodyA, true, signSlackRequest(SIGNING_SECRET, bodyA)),
+        context,
+      );
+      const bodyB = click(fromBundle.c);
+      const b = await fromBundle.handler(
+        apiGatewayEvent(bodyB, true, signSlackRequest(SIGNING_SECRET, bodyB)),
+        context,
+      );
+
+      // Assess
+      expect(b).toEqual(a);
+      expect(b.statusCode).toBe(200);
+      const decided = (x: typeof fromSource) => x.cases.get(x.c.caseId).then((c) => c.decision?.action);
+      expect(await decided(fromBundle)).toBe('delete');
+      expect(await decided(fromSource)).toBe('delete');
+      expect(fromBundle.callbacks.successes).toHaveLength(1);
+      expect(fromSource.callbacks.successes).toHaveLength(1);
+      expect(slack.callsTo('chat.update')).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('refuses a forged signature with 401 and changes nothing', async () => {
     const { c, cases, callbacks, handler } = setup();

@@ -46,6 +46,15 @@ describe('the cold-start benchmark setup', () => {
     });
   });
 
+  it('reads keepNames and the functions’ NODE_OPTIONS (the source-map flag) when infra sets them', () => {
+    writeFileSync(
+      join(repo, 'infra', 'constructs', 'task-functions.ts'),
+      "NODE_OPTIONS: '--enable-source-maps', bundling: { minify: true, keepNames: true, target: 'node24', externalModules: ['@aws-sdk/*'] }",
+    );
+
+    expect(infraBundlingOptions(repo)).toMatchObject({ keepNames: true, nodeOptions: '--enable-source-maps' });
+  });
+
   it('falls back to the issue’s node22 and @aws-sdk external without infra/', () => {
     rmSync(join(repo, 'infra'), { recursive: true });
 

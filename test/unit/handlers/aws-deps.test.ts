@@ -2,6 +2,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidInputError } from '../../../functions/core/errors';
 import { createAwsRuntime, lazyPort, workflowSettingsFromEnv } from '../../../functions/handlers/aws-deps';
+import { awsCallbacks } from '../../../functions/handlers/aws-ports/callbacks';
+import { awsCases } from '../../../functions/handlers/aws-ports/cases';
+import { awsEvidence } from '../../../functions/handlers/aws-ports/evidence';
+import { awsFindings } from '../../../functions/handlers/aws-ports/findings';
+import { awsNotifier } from '../../../functions/handlers/aws-ports/notifier';
+import { awsRemover } from '../../../functions/handlers/aws-ports/remover';
+import { PortNotWiredError } from '../../../functions/handlers/task-ports';
 import { requireEnv } from '../../../functions/handlers/env';
 import { caseFixture } from '../../support/workflow/case-fixture';
 
@@ -23,9 +30,19 @@ const ENV = {
 
 beforeEach(() => secrets.reset());
 
+/** request-approval's ports: cases, evidence, notifier, findings, callbacks (the widest task). */
+const APPROVAL_PORTS = {
+  cases: awsCases,
+  evidence: awsEvidence,
+  notifier: awsNotifier,
+  findings: awsFindings,
+  callbacks: awsCallbacks,
+};
+const build = (env: Record<string, string | undefined>) => createAwsRuntime('request-approval', APPROVAL_PORTS, env);
+
 describe('createAwsRuntime', () => {
-  it('builds every port from names and ARNs in env, without calling AWS', async () => {
-    const runtime = await createAwsRuntime(ENV);
+  it("builds the task's ports from names and ARNs in env, without calling AWS", async () => {
+    const runtime = build(ENV);
 
     expect(runtime.deps.settings).toMatchObject({
       requiredApprovals: 2,
@@ -41,14 +58,14 @@ describe('createAwsRuntime', () => {
     async (name) => {
       const env = { ...ENV, [name]: '' };
 
-      await expect(createAwsRuntime(env)).rejects.toThrow(`Environment variable ${name} is not set`);
+      expect(() => build(env)).toThrow(`Environment variable ${name} is not set`);
     },
   );
 
   it('reads the Slack secret on the first message only, through Secrets Manager', async () => {
     // Prepare: a secret without a bot token, so the notifier refuses before it reaches Slack.
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ signingSecret: 's' }) });
-    const runtime = await createAwsRuntime(ENV);
+    const runtime = build(ENV);
 
     // Act
     const attempt = runtime.deps.notifier.progress(caseFixture(), 'hello');
@@ -56,6 +73,27 @@ describe('createAwsRuntime', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ENV.SLACK_SECRET_ARN });
+  });
+});
+
+describe('ports a task does not have', () => {
+  it('throw PortNotWiredError naming the port and the task, and build no client for them', async () => {
+    const runtime = createAwsRuntime(
+      'delete-keys',
+      { cases: awsCases, evidence: awsEvidence, remover: awsRemover },
+      ENV,
+    );
+
+    const attempt = runtime.deps.notifier.progress(caseFixture(), 'hello');
+
+    await expect(attempt).rejects.toBeInstanceOf(PortNotWiredError);
+    await expect(runtime.deps.findings.findRootKeyFinding('123456789012')).rejects.toThrow(
+      /delete-keys function has no findings port/,
+    );
+  });
+
+  it('refuse a builder list that differs from TASK_PORTS', () => {
+    expect(() => createAwsRuntime('open-case', { cases: awsCases } as never, ENV)).toThrow(/missing \[evidence\]/);
   });
 });
 

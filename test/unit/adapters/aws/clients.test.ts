@@ -4,10 +4,10 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import {
   DEFAULT_MAX_ATTEMPTS,
   createIamClientFromCredentials,
-  createOrganizationsClient,
   createStsClient,
   type AwsClientOptions,
 } from '../../../../functions/adapters/aws/clients';
+import { createOrganizationsClient } from '../../../../functions/adapters/aws/organizations-client';
 import { callAws } from '../../../../functions/adapters/aws/aws-errors';
 import { TransientAwsError } from '../../../../functions/core/errors';
 

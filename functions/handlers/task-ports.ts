@@ -1,0 +1,103 @@
+import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
+import type { Deps } from '../services/dependencies';
+import type { TaskId } from './task-ids';
+
+/** The ports that talk to AWS or Slack; `clock` and `settings` cost nothing and every task gets them. */
+export interface WorkflowPorts extends Omit<Deps, 'clock' | 'settings'> {
+  callbacks: WorkflowCallbacksPort;
+}
+export type PortName = keyof WorkflowPorts;
+
+/**
+ * The ports each task's function builds: its Lambda bundle imports the adapters (and so the SDK
+ * clients) of these ports only, and every other port fails loudly with `PortNotWiredError`. The
+ * local runner (`TASK_HANDLER_FACTORIES`) applies the same restriction, so the workflow tests prove
+ * that each list is enough. It mirrors the per-task IAM grants in `infra/stacks/central-stack.ts`.
+ */
+export const TASK_PORTS = {
+  'normalize-trigger': [],
+  'detect-root-keys': ['cases', 'organization', 'reader'],
+  'open-case': ['cases', 'evidence'],
+  'record-duplicate-trigger': ['cases', 'evidence'],
+  'request-approval': ['cases', 'evidence', 'notifier', 'findings', 'callbacks'],
+  'approval-timeout': ['cases', 'evidence', 'notifier'],
+  'apply-decision': ['cases', 'evidence', 'notifier'],
+  'return-to-approval': ['cases', 'evidence', 'notifier', 'organization', 'reader'],
+  'delete-keys': ['cases', 'evidence', 'remover'],
+  'verify-removal': ['cases', 'evidence', 'organization', 'reader'],
+  'start-runbook': ['cases', 'evidence', 'notifier'],
+  'await-runbook-step': ['cases', 'notifier'],
+  'record-runbook-step': ['cases', 'evidence', 'notifier'],
+  'runbook-timeout': ['cases', 'evidence', 'notifier'],
+  'update-finding': ['cases', 'evidence', 'findings'],
+  'record-outcome': ['cases', 'evidence', 'notifier'],
+  'record-failure': ['cases', 'evidence', 'notifier'],
+  'list-sweep-accounts': ['organization'],
+} as const satisfies Record<TaskId, readonly PortName[]>;
+
+/**
+ * The AWS SDK packages behind each port's adapter: what a function's bundle may `require` from the
+ * Lambda runtime. The bundle-size test checks every function against this list.
+ */
+export const PORT_SDK_PACKAGES: Record<PortName, readonly string[]> = {
+  cases: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+  evidence: ['@aws-sdk/client-s3', '@aws-sdk/client-kms'],
+  notifier: ['@aws-sdk/client-secrets-manager'],
+  findings: ['@aws-sdk/client-securityhub'],
+  organization: ['@aws-sdk/client-organizations', '@aws-sdk/client-sts', '@aws-sdk/client-iam'],
+  reader: ['@aws-sdk/client-sts', '@aws-sdk/client-iam'],
+  remover: ['@aws-sdk/client-sts', '@aws-sdk/client-iam'],
+  callbacks: ['@aws-sdk/client-sfn'],
+};
+
+/** The SDK packages a task's function needs, sorted. */
+export function sdkPackagesOf(task: TaskId): string[] {
+  return [...new Set(TASK_PORTS[task].flatMap((port) => PORT_SDK_PACKAGES[port]))].sort();
+}
+
+/** Thrown when a task uses a port its function was not given: a TASK_PORTS list is incomplete. */
+export class PortNotWiredError extends Error {
+  constructor(
+    readonly port: string,
+    readonly task: string,
+  ) {
+    super(`The ${task} function has no ${port} port: add it to TASK_PORTS in functions/handlers/task-ports.ts`);
+    this.name = 'PortNotWiredError';
+  }
+}
+
+/** A stand-in for a port the task does not have: every method throws `PortNotWiredError`. */
+export function unwiredPort<T extends object>(port: string, task: string): T {
+  return new Proxy({} as T, {
+    get: (_target, property) => {
+      // Promise resolution probes `then`; an unwired port is not a thenable.
+      if (property === 'then') return undefined;
+      return () => Promise.reject(new PortNotWiredError(port, task));
+    },
+  });
+}
+
+/** `deps`/`callbacks` with only the task's ports; the rest throw `PortNotWiredError` on use. */
+export function restrictToTask<R extends { deps: Deps; callbacks: WorkflowCallbacksPort }>(
+  runtime: R,
+  task: TaskId,
+): R {
+  const allowed: readonly PortName[] = TASK_PORTS[task];
+  const pick = <K extends PortName>(port: K, value: WorkflowPorts[K]): WorkflowPorts[K] =>
+    allowed.includes(port) ? value : unwiredPort<WorkflowPorts[K]>(port, task);
+  const { deps } = runtime;
+  return {
+    ...runtime,
+    deps: {
+      ...deps,
+      organization: pick('organization', deps.organization),
+      reader: pick('reader', deps.reader),
+      remover: pick('remover', deps.remover),
+      cases: pick('cases', deps.cases),
+      evidence: pick('evidence', deps.evidence),
+      notifier: pick('notifier', deps.notifier),
+      findings: pick('findings', deps.findings),
+    },
+    callbacks: pick('callbacks', runtime.callbacks),
+  };
+}
