@@ -92,6 +92,9 @@ export interface OrganizationSnapshot {
   partition?: string;
 }
 
+/** The part of the snapshot SCP coverage depends on (what the organization-policies port returns). */
+export type ScpStructure = Omit<OrganizationSnapshot, 'features' | 'rootCredentials'>;
+
 export type Coverage =
   | { covered: true; how: 'deny'; policyId: string; policyName: string; targetId: string; sid?: string }
   | { covered: true; how: 'no-allow'; targetId: string }
@@ -134,7 +137,7 @@ export const MANAGEMENT_ACCOUNT_NOTE =
   'SCPs never apply to the management account: it keeps real-time detection and the guided runbook, and its root user must be protected by other means (MFA, no keys, monitoring).';
 
 /** The ids from the root down to `parentId` (inclusive). Throws on a cycle or a missing parent. */
-export function pathTo(snapshot: OrganizationSnapshot, parentId: string): string[] {
+export function pathTo(snapshot: ScpStructure, parentId: string): string[] {
   const byId = new Map(snapshot.ous.map((o) => [o.id, o]));
   const path: string[] = [];
   let current: string | undefined = parentId;
@@ -148,7 +151,7 @@ export function pathTo(snapshot: OrganizationSnapshot, parentId: string): string
 }
 
 /** Decides whether the SCPs along `levels` (root → … → account) keep the account's root user from creating a key. */
-export function evaluateCoverage(snapshot: OrganizationSnapshot, accountId: string, levels: string[]): Coverage {
+export function evaluateCoverage(snapshot: ScpStructure, accountId: string, levels: string[]): Coverage {
   if (!snapshot.scpsEnabled) {
     return { covered: false, reason: 'service control policies are not enabled for the organization' };
   }
