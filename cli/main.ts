@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'run the whole workflow locally with a Slack stand-in in the browser',
     load: () => (require('./commands/sandbox') as { sandboxCommand: Command }).sandboxCommand,
   },
+  guardrails: {
+    summary: 'check (or apply) the SCP that keeps root access keys from coming back',
+    load: () => (require('./commands/guardrails') as { guardrailsCommand: Command }).guardrailsCommand,
+  },
   demo: {
     summary: 'run the sandbox scenario headless to the end and print a summary',
     load: () => (require('./commands/demo') as { demoCommand: Command }).demoCommand,
