@@ -21,6 +21,7 @@ export const EVIDENCE_EVENT_TYPES: readonly EvidenceEventType[] = [
   'verification',
   'finding-update',
   'outcome',
+  'guardrail',
 ];
 
 /**
@@ -168,6 +169,17 @@ export const EVIDENCE_DATA_SCHEMAS: Record<EvidenceEventType, z.ZodType<Record<s
   outcome: z.looseObject({
     status: text.optional(),
     summary: text.optional(),
+    error: errorDetail.optional(),
+  }),
+  guardrail: z.looseObject({
+    event: text.optional(),
+    actions: z.array(text).optional(),
+    approvers: z.array(approverRef).optional(),
+    policyId: text.optional(),
+    targetId: text.optional(),
+    newlyCovered: z.array(text).optional(),
+    changes: z.array(text).optional(),
+    requestIds: z.array(text).optional(),
     error: errorDetail.optional(),
   }),
 };
