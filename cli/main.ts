@@ -43,7 +43,7 @@ export function usage(): string {
     ...lines,
     '',
     "Run `rootkey <command> --help` for a command's options.",
-    'Exit codes: 0 ok/compliant, 1 runtime error, 2 usage error, 3 root key found (scan).',
+    'Exit codes: 0 ok/compliant, 1 runtime error, 2 usage error, 3 root key found (scan) or a guardrail missing (guardrails).',
   ].join('\n');
 }
 
