@@ -37,18 +37,14 @@ describe('AwsRootCredentialsRemover', () => {
     iamMock
       .on(GetLoginProfileCommand)
       .resolves({ LoginProfile: { UserName: '<root_account>', CreateDate: new Date() } });
-    iamMock
-      .on(ListMFADevicesCommand)
-      .resolves({
-        MFADevices: [
-          { UserName: '<root_account>', SerialNumber: 'arn:aws:iam::333333333333:mfa/root', EnableDate: new Date() },
-        ],
-      });
-    iamMock
-      .on(ListSigningCertificatesCommand)
-      .resolves({
-        Certificates: [{ UserName: '<root_account>', CertificateId: 'CERT1', CertificateBody: 'x', Status: 'Active' }],
-      });
+    iamMock.on(ListMFADevicesCommand).resolves({
+      MFADevices: [
+        { UserName: '<root_account>', SerialNumber: 'arn:aws:iam::333333333333:mfa/root', EnableDate: new Date() },
+      ],
+    });
+    iamMock.on(ListSigningCertificatesCommand).resolves({
+      Certificates: [{ UserName: '<root_account>', CertificateId: 'CERT1', CertificateBody: 'x', Status: 'Active' }],
+    });
   });
 
   it('opens a root session with IAMDeleteRootUserCredentials and deletes password, MFA and certificates without UserName', async () => {
