@@ -5,6 +5,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Resolves when the command should stop (long-running commands such as `sandbox`). */
   signal?: AbortSignal;
+  /** Asks the user a question and resolves with the answer (tests pass their own; default: the terminal). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** Exit codes of DESIGN.md's public interface. */

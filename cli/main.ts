@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'run the whole workflow locally with a Slack stand-in in the browser',
     load: () => (require('./commands/sandbox') as { sandboxCommand: Command }).sandboxCommand,
   },
+  guardrails: {
+    summary: 'check (or apply) the SCP that keeps root access keys from coming back',
+    load: () => (require('./commands/guardrails') as { guardrailsCommand: Command }).guardrailsCommand,
+  },
   demo: {
     summary: 'run the sandbox scenario headless to the end and print a summary',
     load: () => (require('./commands/demo') as { demoCommand: Command }).demoCommand,
@@ -39,7 +43,7 @@ export function usage(): string {
     ...lines,
     '',
     "Run `rootkey <command> --help` for a command's options.",
-    'Exit codes: 0 ok/compliant, 1 runtime error, 2 usage error, 3 root key found (scan).',
+    'Exit codes: 0 ok/compliant, 1 runtime error, 2 usage error, 3 root key found (scan) or a guardrail missing (guardrails).',
   ].join('\n');
 }
 

@@ -9,6 +9,8 @@ import { MemoryCaseStore } from '../functions/adapters/local/memory-case-store';
 import { SimulatedOrganization } from '../functions/adapters/sim/simulated-organization';
 import { parseScenarioText, type Scenario } from '../functions/adapters/sim/scenario';
 import { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
+import { PreventionOfferingNotifier } from '../slack-app/prevention-offer-notifier';
+import type { PreventionDeps } from '../functions/services/prevent-recurrence';
 import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
 import { createLocalEvidence, type EvidenceService } from '../functions/services/evidence-service';
 import { DEFAULT_SETTINGS, type Deps } from '../functions/services/dependencies';
@@ -110,6 +112,17 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     clock: systemClock,
     ...(slackConfig.escalationMention ? { escalationMention: slackConfig.escalationMention } : {}),
   });
+  // "Prevent recurrence…" after a remediated case (issue 17), against the simulated organization.
+  const prevention: PreventionDeps = {
+    cases,
+    evidence,
+    clock: systemClock,
+    organization: sim,
+    reader: sim,
+    policies: sim,
+    credentialsRemover: sim,
+    roleName: SANDBOX_READ_ROLE_NAME,
+  };
   const approvers = new SlackApproverDirectory({
     client,
     ...(slackConfig.approverGroup ? { groupId: slackConfig.approverGroup } : {}),
@@ -122,7 +135,7 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     remover: sim,
     cases,
     evidence,
-    notifier,
+    notifier: new PreventionOfferingNotifier(notifier, prevention, log),
     findings: sim,
     clock: systemClock,
     settings: {
@@ -154,7 +167,15 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     ...(slackConfig.slackApiUrl ? { slackApiUrl: slackConfig.slackApiUrl } : {}),
     channel: slackConfig.channel,
     ...(slackConfig.escalationMention ? { escalationMention: slackConfig.escalationMention } : {}),
-    services: { cases, evidence, clock: systemClock, callbacks: workflow.callbacks, approvers, starter: workflow },
+    services: {
+      cases,
+      evidence,
+      clock: systemClock,
+      callbacks: workflow.callbacks,
+      approvers,
+      starter: workflow,
+      prevention,
+    },
     logger: quietLogger(log),
   });
   if (socketMode) await slack.start();

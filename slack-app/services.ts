@@ -5,6 +5,7 @@ import type { CaseStorePort } from '../functions/ports/case-store';
 import type { ClockPort } from '../functions/ports/clock';
 import type { EvidenceRecorderPort } from '../functions/ports/evidence-recorder';
 import type { WorkflowCallbacksPort, WorkflowStarterPort } from '../functions/ports/workflow-callbacks';
+import type { PreventionDeps } from '../functions/services/prevent-recurrence';
 
 /**
  * What the Slack app's listeners work with, injected by whoever runs the app: DynamoDB, S3 evidence and
@@ -23,4 +24,6 @@ export interface SlackAppServices {
   starter?: WorkflowStarterPort;
   /** The runbook of a case (REMOVAL's `runbookForCase` by default). */
   runbookFor?: (c: Case, now: Date) => Runbook;
+  /** "Prevent recurrence…" after a remediated case (SCP, root credentials); without it the button says it is unavailable. */
+  prevention?: PreventionDeps;
 }

@@ -173,6 +173,7 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
       organization: ports.organization,
       reader: ports.reader,
       accounts: options.account,
+      includeRootCredentials: true,
       ...(ports.roleName ? { roleName: ports.roleName } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       // Paced like an organization sweep must be (issue #18): unpaced, a large organization fails
@@ -260,6 +261,8 @@ export function scanJson(result: ScanResult, source: 'aws' | 'sandbox', exitCode
         removalPaths: p.removalPaths,
         checkedAt: p.checkedAt,
         ...(p.discrepancy ? { discrepancy: p.discrepancy } : {}),
+        // Added for prevention (issue 17): only where the AssumeRoot audit session could read it.
+        ...(p.signals.rootCredentials ? { rootCredentials: { ...p.signals.rootCredentials } } : {}),
         requestIds: p.requestIds ?? [],
       };
     }),

@@ -1,5 +1,6 @@
 import type { Account, RootAccessFeatures } from './account';
 import type { RootKey } from './root-key';
+import type { RootCredentials } from './guardrails';
 import { decideRemovalPaths, type RemovalPath } from './removal-paths';
 
 /** How the root user's keys were read. */
@@ -24,6 +25,11 @@ export interface PostureSignals {
   /** `ListAccessKeys` (without UserName, in a root session) enriched by `GetAccessKeyLastUsed`. */
   listedKeys?: RootKey[];
   credentialReport?: CredentialReportSignal;
+  /**
+   * The root user's other credentials (GetLoginProfile, ListMFADevices, ListSigningCertificates),
+   * read only in an AssumeRoot session with IAMAuditRootUserCredentials, which allows those calls.
+   */
+  rootCredentials?: RootCredentials;
 }
 
 /** What a read port returns for one account. */

@@ -1,3 +1,4 @@
+import type { GuardrailOffer } from './guardrail-offer';
 import type { AccountPosture } from './account-posture';
 import type { Trigger } from './trigger';
 import type { RemovalPath } from './removal-paths';
@@ -114,6 +115,8 @@ export interface Case {
   evidenceHead?: string;
   evidenceCount: number;
   outcome?: { status: CaseStatus; summary: string; at: string; error?: { name: string; message: string } };
+  /** "Prevent recurrence…" offered after the case ended remediated (issue 17); absent when nothing was offered. */
+  guardrail?: GuardrailOffer;
   /** Optimistic concurrency counter, incremented by every store update. */
   version: number;
 }

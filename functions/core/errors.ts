@@ -175,6 +175,21 @@ export class KeyStillPresentError extends RootKeyError {
   readonly transient = false;
 }
 
+/**
+ * rootkey will not put the guardrail in place: SCPs are disabled, a quota is reached, the target is
+ * wrong, or its own policy was changed by someone else. Nothing was changed.
+ */
+export class GuardrailRefusedError extends RootKeyError {
+  readonly transient = false;
+  constructor(
+    readonly refusal: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Names of the errors the state machine retries. */
 export const TRANSIENT_ERROR_NAMES = ['TransientAwsError', 'ConcurrentUpdateError', 'SlackUnavailableError'] as const;
 

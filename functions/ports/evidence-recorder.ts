@@ -9,7 +9,9 @@ export type EvidenceEventType =
   | 'runbook-step'
   | 'verification'
   | 'finding-update'
-  | 'outcome';
+  | 'outcome'
+  /** Prevention after the outcome: the offer, its approval and what changed (SCP attached, credentials deleted). */
+  | 'guardrail';
 
 /** What a caller hands in; the recorder adds schema version, sequence, chain links, digest and signature. */
 export interface EvidenceEvent {

@@ -8,6 +8,11 @@ export interface ReadOptions {
   roleName?: string;
   /** Include the credential report as supporting evidence (slower: it may need generating). */
   includeCredentialReport?: boolean;
+  /**
+   * Also read the root user's password, MFA devices and signing certificates where the path allows
+   * it (the AssumeRoot audit session only). Three more calls per account, so off by default.
+   */
+  includeRootCredentials?: boolean;
 }
 
 /** Reads the root user's access keys of one account. Throws typed errors (AccessDenied, Transient…). */

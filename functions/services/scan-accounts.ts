@@ -26,6 +26,8 @@ export interface ScanInput {
   concurrency?: number;
   /** Add the credential report on the role path for key detail (default true). */
   includeCredentialReport?: boolean;
+  /** Also read root's password, MFA devices and signing certificates where the AssumeRoot audit path allows (default false). */
+  includeRootCredentials?: boolean;
   /** Called with (0, total) first and after every account. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -136,7 +138,14 @@ async function scanOne(
   }
   try {
     const posture = await read(() =>
-      readPosture(input.reader, account, features, input.roleName, includeCredentialReport),
+      readPosture(
+        input.reader,
+        account,
+        features,
+        input.roleName,
+        includeCredentialReport,
+        input.includeRootCredentials ?? false,
+      ),
     );
     return { account, posture };
   } catch (error) {
@@ -154,11 +163,13 @@ export async function readPosture(
   features: RootAccessFeatures,
   roleName: string | undefined,
   includeCredentialReport = true,
+  includeRootCredentials = false,
 ): Promise<AccountPosture> {
   const reading = await reader.read(account, {
     useAssumeRoot: features.rootSessions,
     ...(roleName ? { roleName } : {}),
     includeCredentialReport,
+    ...(includeRootCredentials ? { includeRootCredentials } : {}),
   });
   return decidePosture(account, reading, features);
 }

@@ -4,7 +4,10 @@ import {
   GetAccessKeyLastUsedCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
+  GetLoginProfileCommand,
   paginateListAccessKeys,
+  paginateListMFADevices,
+  paginateListSigningCertificates,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { Account } from '../../core/account';
@@ -18,6 +21,7 @@ import { rootKeysFromCredentialReport } from '../../core/credential-report';
 import { AccessDeniedError, RootAccessUnavailableError } from '../../core/errors';
 import { maskAccessKeyId, type KeyLastUsed, type RootKey } from '../../core/root-key';
 import type { ReadOptions, RootKeyReaderPort } from '../../ports/root-key-reader';
+import type { RootCredentials } from '../../core/guardrails';
 import { awsErrorCode, callAws, requestIdOf } from './aws-errors';
 import { getCallerIdentity, memoizeAsync, type CallerIdentity } from './caller-identity';
 import { assertRegionalSts } from './clients';
@@ -95,7 +99,7 @@ export class AwsRootKeyReader implements RootKeyReaderPort {
     const member = !account.isManagement && !account.isStandalone;
     if (options.useAssumeRoot && member) {
       try {
-        return await this.readWithAssumeRoot(account, caller);
+        return await this.readWithAssumeRoot(account, caller, options.includeRootCredentials ?? false);
       } catch (error) {
         // A refused AssumeRoot (feature off for this account, SCP, missing permission) still
         // leaves the role; anything else (throttling, a failure inside the session) is reported.
@@ -112,7 +116,11 @@ export class AwsRootKeyReader implements RootKeyReaderPort {
     return this.readWithRole(account, caller, options.roleName, options.includeCredentialReport ?? false);
   }
 
-  private async readWithAssumeRoot(account: Account, caller: CallerIdentity): Promise<PostureReading> {
+  private async readWithAssumeRoot(
+    account: Account,
+    caller: CallerIdentity,
+    includeRootCredentials: boolean,
+  ): Promise<PostureReading> {
     await assertRegionalSts(this.options.sts);
     const requests = new RequestIds();
     const where = `account ${account.id} (${account.name}) as ${caller.arn}`;
@@ -132,7 +140,9 @@ export class AwsRootKeyReader implements RootKeyReaderPort {
       const inSession = `the root session of account ${account.id} (task policy ${AUDIT_ROOT_TASK_POLICY})`;
       const accountAccessKeysPresent = await this.accountKeysPresent(iam, inSession, requests);
       const listedKeys = await this.listRootKeys(iam, inSession, requests);
-      return this.reading(account, 'assume-root-audit', { accountAccessKeysPresent, listedKeys }, requests);
+      const signals: PostureSignals = { accountAccessKeysPresent, listedKeys };
+      if (includeRootCredentials) signals.rootCredentials = await this.rootCredentials(iam, inSession, requests);
+      return this.reading(account, 'assume-root-audit', signals, requests);
     } finally {
       iam.destroy();
     }
@@ -199,6 +209,36 @@ export class AwsRootKeyReader implements RootKeyReaderPort {
     if (present === undefined)
       throw new Error(`iam:GetAccountSummary for ${where} returned no AccountAccessKeysPresent`);
     return present;
+  }
+
+  /**
+   * The root user's other credentials, in the AssumeRoot session: IAMAuditRootUserCredentials allows
+   * GetLoginProfile, ListMFADevices and ListSigningCertificates, and each one without UserName
+   * means the root user (GetLoginProfile's UserName "defaults to the principal making the request";
+   * with root credentials an AssumeRoot session is required to omit it). GetLoginProfile answers
+   * NoSuchEntity when root has no console password.
+   */
+  private async rootCredentials(iam: IAMClient, where: string, requests: RequestIds): Promise<RootCredentials> {
+    let password = true;
+    try {
+      requests.add(
+        await callAws({ action: 'iam:GetLoginProfile', where }, () => iam.send(new GetLoginProfileCommand({}))),
+      );
+    } catch (error) {
+      if (awsErrorCode(error) !== 'NoSuchEntity' && awsErrorCode(error) !== 'NoSuchEntityException') throw error;
+      password = false;
+    }
+    let mfaDevices = 0;
+    await callAws({ action: 'iam:ListMFADevices', where }, async () => {
+      for await (const page of paginateListMFADevices({ client: iam }, {}))
+        mfaDevices += requests.add(page).MFADevices?.length ?? 0;
+    });
+    let signingCertificates = 0;
+    await callAws({ action: 'iam:ListSigningCertificates', where }, async () => {
+      for await (const page of paginateListSigningCertificates({ client: iam }, {}))
+        signingCertificates += requests.add(page).Certificates?.length ?? 0;
+    });
+    return { password, mfaDevices, signingCertificates };
   }
 
   /** ListAccessKeys without UserName (in a root session: root's keys) + GetAccessKeyLastUsed per key. */

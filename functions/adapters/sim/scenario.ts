@@ -27,6 +27,48 @@ const simAccountSchema = z.strictObject({
   expect: z.enum(['compliant', 'remediated', 'risk-accepted', 'rejected', 'expired', 'failed']).optional(),
   /** How the sandbox approver decides this account in `rootkey demo`. */
   demoDecision: z.enum(['delete', 'runbook', 'accept-risk', 'reject']).optional(),
+  /** The OU the account sits in (`organization.ous[].id`); absent: directly under the root. */
+  parent: z.string().optional(),
+  /** The root user's other credentials; absent: a password and one MFA device, as most older accounts have. */
+  rootCredentials: z
+    .strictObject({
+      password: z.boolean(),
+      mfaDevices: z.number().int().min(0).max(8),
+      signingCertificates: z.number().int().min(0).max(2),
+    })
+    .optional(),
+});
+
+const simPolicySchema = z.strictObject({
+  id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'a policy id looks like p-xxxxxxxx'),
+  name: z.string().min(1).max(128),
+  /** The SCP document (an object, or its JSON text). */
+  content: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  awsManaged: z.boolean().default(false),
+  tags: z.record(z.string(), z.string()).optional(),
+  /** Root, OU or account ids it is attached to. */
+  attachedTo: z.array(z.string()).default([]),
+});
+
+/** The organization's shape for service control policies (prevention, `rootkey guardrails`). */
+const simOrganizationSchema = z.strictObject({
+  rootId: z.string().regex(/^r-[0-9a-z]{4,32}$/, 'a root id looks like r-xxxx'),
+  /** SERVICE_CONTROL_POLICY enabled on the root; when it is, FullAWSAccess is attached everywhere. */
+  scpsEnabled: z.boolean().default(true),
+  ous: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'an OU id looks like ou-xxxx-xxxxxxxx'),
+        name: z.string().min(1),
+        parent: z.string().optional(),
+      }),
+    )
+    .default([]),
+  policies: z.array(simPolicySchema).default([]),
+  /** The organization's SCP quota (default 10,000; tests lower it). */
+  maxScps: z.number().int().min(1).optional(),
+  /** The caller may read but not create or attach policies (models a missing organizations:CreatePolicy). */
+  readOnlyCaller: z.boolean().default(false),
 });
 
 const faultSchema = z.strictObject({
@@ -73,6 +115,7 @@ export const scenarioSchema = z.strictObject({
   accounts: z.array(simAccountSchema).min(1, 'a scenario needs at least one account'),
   faults: faultSchema.default({ throttleRate: 0, serverErrorRate: 0, latencyMs: 0, visibilityDelayMs: 0, seed: 1 }),
   limits: limitsSchema.optional(),
+  organization: simOrganizationSchema.optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -80,6 +123,7 @@ export type SimAccountSpec = Scenario['accounts'][number];
 export type SimKeySpec = SimAccountSpec['rootKeys'][number];
 export type SimFaults = Scenario['faults'];
 export type SimLimits = NonNullable<Scenario['limits']>;
+export type SimOrganizationSpec = NonNullable<Scenario['organization']>;
 
 /** Parses a scenario (already JSON-decoded). Throws InvalidInputError naming every problem. */
 export function parseScenario(raw: unknown, source = 'scenario'): Scenario {

@@ -14,7 +14,17 @@ import type { OrganizationPort } from '../../ports/organization';
 import type { ReadOptions, RootKeyReaderPort } from '../../ports/root-key-reader';
 import type { ActionRecord, DeletionResult, RootKeyRemoverPort } from '../../ports/root-key-remover';
 import type { FindingRef, FindingsPort } from '../../ports/findings';
-import type { Scenario, SimFaults, SimKeySpec, SimLimits } from './scenario';
+import type { Scenario, SimFaults, SimKeySpec, SimLimits, SimOrganizationSpec } from './scenario';
+import {
+  DEFAULT_MAX_SCPS_PER_ORGANIZATION,
+  MAX_SCPS_PER_TARGET,
+  evaluateCoverage,
+  pathTo,
+  type RootCredentials,
+  type ScpPolicy,
+} from '../../core/guardrails';
+import { GuardrailRefusedError } from '../../core/errors';
+import type { OrganizationPoliciesPort, PolicySnapshot } from '../../ports/organization-policies';
 
 /** A root key inside the simulation, with when it was deleted (reads lag by the visibility delay). */
 interface SimKey extends SimKeySpec {
@@ -26,8 +36,67 @@ interface SimAccount {
   keys: SimKey[];
   readRole: boolean;
   rootPasswordKnown: boolean;
+  /** Root credentials besides access keys (password, MFA devices, signing certificates). */
+  rootCredentials: RootCredentials;
+  /** The root or OU the account sits in. */
+  parentId: string;
   /** The account's credential report: when generation started and the keys it will show. */
   report?: { requestedAt: number; keys: RootKey[] };
+}
+
+/** The simulated organization's SCP state (AWS Organizations' root, OUs, policies, attachments). */
+interface SimScpState {
+  rootId: string;
+  scpsEnabled: boolean;
+  ous: { id: string; name: string; parentId: string }[];
+  policies: Map<string, ScpPolicy>;
+  attachments: Record<string, string[]>;
+  maxScps: number;
+  readOnlyCaller: boolean;
+  nextPolicy: number;
+}
+
+/** AWS attaches FullAWSAccess to the root, every OU and every account when SCPs are enabled. */
+export const SIM_FULL_AWS_ACCESS: ScpPolicy = {
+  id: 'p-FullAWSAccess',
+  name: 'FullAWSAccess',
+  awsManaged: true,
+  content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+};
+
+function buildScpState(spec: SimOrganizationSpec | undefined, accountIds: string[]): SimScpState {
+  const rootId = spec?.rootId ?? 'r-sim0';
+  const scpsEnabled = spec?.scpsEnabled ?? true;
+  const ous = (spec?.ous ?? []).map((o) => ({ id: o.id, name: o.name, parentId: o.parent ?? rootId }));
+  const policies = new Map<string, ScpPolicy>();
+  const attachments: Record<string, string[]> = {};
+  const attach = (policyId: string, target: string) => {
+    attachments[target] = [...(attachments[target] ?? []), policyId];
+  };
+  if (scpsEnabled) {
+    policies.set(SIM_FULL_AWS_ACCESS.id, SIM_FULL_AWS_ACCESS);
+    for (const target of [rootId, ...ous.map((o) => o.id), ...accountIds]) attach(SIM_FULL_AWS_ACCESS.id, target);
+  }
+  for (const p of spec?.policies ?? []) {
+    policies.set(p.id, {
+      id: p.id,
+      name: p.name,
+      content: typeof p.content === 'string' ? p.content : JSON.stringify(p.content),
+      awsManaged: p.awsManaged,
+      ...(p.tags ? { tags: { ...p.tags } } : {}),
+    });
+    for (const target of p.attachedTo) attach(p.id, target);
+  }
+  return {
+    rootId,
+    scpsEnabled,
+    ous,
+    policies,
+    attachments,
+    maxScps: spec?.maxScps ?? DEFAULT_MAX_SCPS_PER_ORGANIZATION,
+    readOnlyCaller: spec?.readOnlyCaller ?? false,
+    nextPolicy: 1,
+  };
 }
 
 /** IAM reuses a credential report for four hours before GenerateCredentialReport starts a new one. */
@@ -86,7 +155,10 @@ function seededRandom(seed: number): () => number {
  * This is a test double by design (DESIGN.md: `functions/adapters/sim`), used by the sandbox,
  * tests and benchmarks — never by the deployed Lambda functions.
  */
-export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPort, RootKeyRemoverPort, FindingsPort {
+export class SimulatedOrganization
+  implements OrganizationPort, RootKeyReaderPort, RootKeyRemoverPort, FindingsPort, OrganizationPoliciesPort
+{
+  private readonly scp: SimScpState;
   private readonly accounts = new Map<string, SimAccount>();
   private features: RootAccessFeatures;
   private faults: SimFaults;
@@ -132,8 +204,18 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
         keys: spec.rootKeys.map((k) => ({ ...k })),
         readRole: spec.readRole,
         rootPasswordKnown: spec.rootPasswordKnown,
+        rootCredentials: spec.rootCredentials
+          ? { ...spec.rootCredentials }
+          : { password: true, mfaDevices: 1, signingCertificates: 0 },
+        parentId: spec.parent ?? scenario.organization?.rootId ?? 'r-sim0',
       });
       if (spec.rootKeys.length > 0) this.ensureFinding(spec.id);
+    }
+    this.scp = buildScpState(scenario.organization, [...this.accounts.keys()]);
+    const known = new Set([this.scp.rootId, ...this.scp.ous.map((o) => o.id)]);
+    for (const a of this.accounts.values()) {
+      if (!known.has(a.parentId))
+        throw new InvalidInputError(`Account ${a.account.id}: parent ${a.parentId} is not the root or an OU`);
     }
   }
 
@@ -175,10 +257,17 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
         requestIds.push(await this.call('iam:GetAccessKeyLastUsed', account.id));
         listedKeys.push(this.toRootKey(key, true));
       }
+      const signals: PostureReading['signals'] = { accountAccessKeysPresent: visible.length, listedKeys };
+      if (options.includeRootCredentials) {
+        requestIds.push(await this.call('iam:GetLoginProfile', account.id));
+        requestIds.push(await this.call('iam:ListMFADevices', account.id));
+        requestIds.push(await this.call('iam:ListSigningCertificates', account.id));
+        signals.rootCredentials = { ...sim.rootCredentials };
+      }
       return {
         accountId: account.id,
         method: 'assume-root-audit',
-        signals: { accountAccessKeysPresent: visible.length, listedKeys },
+        signals,
         readAt: new Date(this.now()).toISOString(),
         requestIds,
       };
@@ -316,7 +405,108 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     this.updateFinding(finding, 'SUPPRESSED', note);
   }
 
+  // ---- OrganizationPoliciesPort ----------------------------------------------------------
+
+  async policySnapshot(): Promise<PolicySnapshot> {
+    if (this.standalone)
+      throw new RootAccessUnavailableError(
+        'A standalone account has no AWS Organization and no service control policies',
+      );
+    await this.call('organizations:ListRoots');
+    await this.call('organizations:ListPoliciesForTarget');
+    return this.scpSnapshot();
+  }
+
+  async createPolicy(input: {
+    Name: string;
+    Description: string;
+    Content: string;
+    Tags: { Key: string; Value: string }[];
+  }): Promise<{ policyId: string; requestId: string }> {
+    const requestId = await this.call('organizations:CreatePolicy');
+    this.assertCanManagePolicies('organizations:CreatePolicy');
+    if (!this.scp.scpsEnabled)
+      throw new GuardrailRefusedError(
+        'scps-disabled',
+        'PolicyTypeNotEnabledException: SERVICE_CONTROL_POLICY is not enabled',
+      );
+    if (this.scp.policies.size >= this.scp.maxScps) {
+      throw new GuardrailRefusedError('policy-quota', 'ConstraintViolationException: POLICY_NUMBER_LIMIT_EXCEEDED');
+    }
+    const policyId = `p-sim${(this.scp.nextPolicy++).toString().padStart(8, '0')}`;
+    this.scp.policies.set(policyId, {
+      id: policyId,
+      name: input.Name,
+      content: input.Content,
+      tags: Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])),
+    });
+    return { policyId, requestId };
+  }
+
+  async attachPolicy(policyId: string, targetId: string): Promise<{ requestId: string }> {
+    const requestId = await this.call('organizations:AttachPolicy');
+    this.assertCanManagePolicies('organizations:AttachPolicy');
+    if (!this.scp.policies.has(policyId)) throw new InvalidInputError(`PolicyNotFoundException: ${policyId}`);
+    const known =
+      targetId === this.scp.rootId || this.scp.ous.some((o) => o.id === targetId) || this.accounts.has(targetId);
+    if (!known) throw new InvalidInputError(`TargetNotFoundException: ${targetId}`);
+    const attached = this.scp.attachments[targetId] ?? [];
+    if (attached.includes(policyId)) return { requestId }; // DuplicatePolicyAttachment: already where we want it
+    if (attached.length >= MAX_SCPS_PER_TARGET) {
+      throw new GuardrailRefusedError(
+        'attachment-quota',
+        'ConstraintViolationException: MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED',
+      );
+    }
+    this.scp.attachments[targetId] = [...attached, policyId];
+    return { requestId };
+  }
+
+  /** Detaches a policy (the README's rollback, done by an administrator; rootkey itself never detaches). */
+  detachPolicy(policyId: string, targetId: string): void {
+    this.scp.attachments[targetId] = (this.scp.attachments[targetId] ?? []).filter((id) => id !== policyId);
+  }
+
+  private assertCanManagePolicies(permission: string): void {
+    if (this.scp.readOnlyCaller)
+      throw new AccessDeniedError(permission, 'the caller (it may read but not manage policies)');
+  }
+
+  private scpSnapshot(): PolicySnapshot {
+    return {
+      rootId: this.scp.rootId,
+      scpsEnabled: this.scp.scpsEnabled,
+      ous: this.scp.ous.map((o) => ({ ...o })),
+      accounts: [...this.accounts.values()].map((a) => ({
+        id: a.account.id,
+        name: a.account.name,
+        isManagement: a.account.isManagement,
+        parentId: a.parentId,
+      })),
+      policies: [...this.scp.policies.values()].map((p) => ({ ...p, ...(p.tags ? { tags: { ...p.tags } } : {}) })),
+      attachments: Object.fromEntries(Object.entries(this.scp.attachments).map(([k, v]) => [k, [...v]])),
+      scpCount: this.scp.policies.size,
+      maxScps: this.scp.maxScps,
+    };
+  }
+
   // ---- What people (and faults) do to the simulated world --------------------------------
+
+  /** `IAMDeleteRootUserCredentials` in an AssumeRoot session: password, MFA, certificates (and keys) go. */
+  async deleteRootCredentials(accountId: string): Promise<{ deleted: RootCredentials; requestIds: string[] }> {
+    const sim = this.mustGet(accountId);
+    if (!this.assumeRootTargetable(sim.account) || !this.features.rootCredentialsManagement) {
+      throw new RootAccessUnavailableError(`Root credentials of account ${accountId} cannot be deleted centrally`);
+    }
+    const requestIds = [await this.call('sts:AssumeRoot', accountId)];
+    const deleted = { ...sim.rootCredentials };
+    if (deleted.password) requestIds.push(await this.call('iam:DeleteLoginProfile', accountId));
+    for (let i = 0; i < deleted.mfaDevices; i++) requestIds.push(await this.call('iam:DeactivateMFADevice', accountId));
+    for (let i = 0; i < deleted.signingCertificates; i++)
+      requestIds.push(await this.call('iam:DeleteSigningCertificate', accountId));
+    sim.rootCredentials = { password: false, mfaDevices: 0, signingCertificates: 0 };
+    return { deleted, requestIds };
+  }
 
   /** An operator deletes the root keys by hand (the runbook's last step). */
   removeKeysByOperator(accountId: string): string[] {
@@ -336,6 +526,19 @@ export class SimulatedOrganization implements OrganizationPort, RootKeyReaderPor
     const sim = this.mustGet(accountId);
     const live = sim.keys.filter((k) => k.deletedAt === undefined);
     if (live.length >= 2) throw new InvalidInputError(`Account ${accountId} already has two root access keys`);
+    // An SCP on the account's path denies it, as AWS would (the management account is never affected).
+    if (!sim.account.isManagement && !sim.account.isStandalone) {
+      const coverage = evaluateCoverage(this.scpSnapshot(), accountId, [
+        ...pathTo(this.scpSnapshot(), sim.parentId),
+        accountId,
+      ]);
+      if (coverage.covered) {
+        throw new AccessDeniedError(
+          'iam:CreateAccessKey',
+          `the root user of account ${accountId} (${coverage.how === 'deny' ? `explicit deny in service control policy ${coverage.policyName} attached to ${coverage.targetId}` : `no service control policy on ${coverage.targetId} allows it`})`,
+        );
+      }
+    }
     const id =
       key?.id ??
       `AKIA${Array.from({ length: 16 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[Math.floor(this.random() * 32)]).join('')}`;

@@ -21,6 +21,7 @@ export const EVIDENCE_EVENT_TYPES: readonly EvidenceEventType[] = [
   'verification',
   'finding-update',
   'outcome',
+  'guardrail',
 ];
 
 /**
@@ -169,6 +170,17 @@ export const EVIDENCE_DATA_SCHEMAS: Record<EvidenceEventType, z.ZodMiniType<Reco
     status: z.optional(text),
     summary: z.optional(text),
     error: z.optional(errorDetail),
+  }),
+  guardrail: z.looseObject({
+    event: text.optional(),
+    actions: z.array(text).optional(),
+    approvers: z.array(approverRef).optional(),
+    policyId: text.optional(),
+    targetId: text.optional(),
+    newlyCovered: z.array(text).optional(),
+    changes: z.array(text).optional(),
+    requestIds: z.array(text).optional(),
+    error: errorDetail.optional(),
   }),
 };
 

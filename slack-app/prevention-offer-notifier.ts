@@ -1,0 +1,52 @@
+import type { Case, SlackMessageRef } from '../functions/core/case';
+import { describeError } from '../functions/core/errors';
+import type { NotifierPort } from '../functions/ports/notifier';
+import type { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
+import { offerPrevention, type PreventionDeps } from '../functions/services/prevent-recurrence';
+import { buildPreventionOffer } from './blocks/prevention-message';
+
+/**
+ * The Slack notifier, plus "Prevent recurrence…": right after a remediated outcome is posted, it
+ * asks the prevention service whether the account could get a root key again and, if so, posts the
+ * offer in the same thread. A failure here is logged and never thrown: the case has already ended,
+ * and prevention must not change how (DESIGN: faults delay, they never change an outcome).
+ */
+export class PreventionOfferingNotifier implements NotifierPort {
+  constructor(
+    private readonly inner: SlackNotifier,
+    private readonly prevention: PreventionDeps,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  requestApproval(c: Case): Promise<SlackMessageRef> {
+    return this.inner.requestApproval(c);
+  }
+
+  remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void> {
+    return this.inner.remind(c, reminderNumber, escalate);
+  }
+
+  showDecision(c: Case): Promise<void> {
+    return this.inner.showDecision(c);
+  }
+
+  progress(c: Case, text: string): Promise<void> {
+    return this.inner.progress(c, text);
+  }
+
+  runbookStep(c: Case, stepId: string): Promise<void> {
+    return this.inner.runbookStep(c, stepId);
+  }
+
+  async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
+    await this.inner.outcome(c, evidence);
+    if (c.status !== 'remediated') return;
+    try {
+      const offered = await offerPrevention(this.prevention, c.caseId);
+      if (offered?.guardrail) await this.inner.reply(offered, buildPreventionOffer(offered));
+    } catch (error) {
+      const { name, message } = describeError(error);
+      this.log(`Prevention offer for ${c.caseId} failed: ${name}: ${message}`);
+    }
+  }
+}
