@@ -26,6 +26,15 @@ export class PreventionOfferingNotifier implements NotifierPort {
     return this.inner.remind(c, reminderNumber, escalate);
   }
 
+  remindRunbookStep(
+    c: Case,
+    step: { id: string; title: string },
+    reminderNumber: number,
+    escalate: boolean,
+  ): Promise<void> {
+    return this.inner.remindRunbookStep(c, step, reminderNumber, escalate);
+  }
+
   showDecision(c: Case): Promise<void> {
     return this.inner.showDecision(c);
   }

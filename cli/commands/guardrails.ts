@@ -14,7 +14,8 @@ import {
   type GuardrailAssessment,
 } from '../../functions/core/guardrails';
 import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-organization';
-import { createAwsClients, createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
+import { createIamClientFromCredentials } from '../../functions/adapters/aws/clients';
+import { createAwsClients } from '../../functions/adapters/aws/organizations-client';
 import { AwsOrganization } from '../../functions/adapters/aws/aws-organization';
 import { AwsRootKeyReader } from '../../functions/adapters/aws/aws-root-key-reader';
 import { AwsOrganizationPolicies } from '../../functions/adapters/aws/aws-organization-policies';

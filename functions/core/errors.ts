@@ -180,6 +180,7 @@ export class KeyStillPresentError extends RootKeyError {
  * wrong, or its own policy was changed by someone else. Nothing was changed.
  */
 export class GuardrailRefusedError extends RootKeyError {
+  override readonly name = 'GuardrailRefusedError';
   readonly transient = false;
   constructor(
     readonly refusal: string,
