@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'run the whole workflow locally with a Slack stand-in in the browser',
     load: () => (require('./commands/sandbox') as { sandboxCommand: Command }).sandboxCommand,
   },
+  serve: {
+    summary: 'run the workflow on this host against your organization and your Slack',
+    load: () => (require('./commands/serve') as { serveCommand: Command }).serveCommand,
+  },
   demo: {
     summary: 'run the sandbox scenario headless to the end and print a summary',
     load: () => (require('./commands/demo') as { demoCommand: Command }).demoCommand,
