@@ -132,7 +132,12 @@ export async function resolveServeSettings(flags: ServeFlags, env: NodeJS.Proces
   try {
     slackSettings = parseSlackSettings(env);
   } catch (error) {
-    problems.push(...issuesOf(error));
+    const issues = issuesOf(error);
+    problems.push(...issues);
+    // The schema checks "who may approve" only once every field parses: name it now as well.
+    const approversSet = [env.SLACK_APPROVER_GROUP, env.SLACK_APPROVERS].some((v) => blankToUndefined(v) !== undefined);
+    if (!approversSet && !issues.some((i) => i.startsWith('SLACK_APPROVER_GROUP')))
+      problems.push('SLACK_APPROVER_GROUP or SLACK_APPROVERS: not set — nobody may approve otherwise');
   }
   try {
     slackSecrets = parseSlackSecrets(env);
