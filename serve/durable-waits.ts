@@ -21,8 +21,9 @@ export interface Checkpoint {
 }
 
 /** An answer (Slack vote or runbook confirmation) that arrived while no execution was waiting for it. */
-export type ParkedAnswer =
-  { kind: 'success'; output: unknown; at: string } | { kind: 'failure'; error: string; cause: string; at: string };
+export type ParkedAnswer = { caseId: string; state: string; at: string } & (
+  { kind: 'success'; output: unknown } | { kind: 'failure'; error: string; cause: string }
+);
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
@@ -65,9 +66,9 @@ export class CheckpointStore {
     rmSync(join(this.dir, `${caseId}.json`), { force: true });
   }
 
-  /** Whether `token` is the token some case's checkpoint waits on. */
-  waitsOn(token: string): boolean {
-    return this.all().some((c) => c.token === token);
+  /** The checkpoint that waits on `token`, if any. */
+  waitingOn(token: string): Checkpoint | undefined {
+    return this.all().find((c) => c.token === token);
   }
 }
 
@@ -89,6 +90,15 @@ export class ParkedAnswers {
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ParkedAnswer) : undefined;
   }
 
+  /** The answer parked for a case (at most one: a case waits on one task at a time). */
+  forCase(caseId: string): { token: string; answer: ParkedAnswer } | undefined {
+    for (const name of readdirSync(this.dir).filter((n) => n.endsWith('.json'))) {
+      const answer = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as ParkedAnswer;
+      if (answer.caseId === caseId) return { token: name.slice(0, -'.json'.length), answer };
+    }
+    return undefined;
+  }
+
   remove(token: string): void {
     rmSync(this.file(token), { force: true });
   }
@@ -101,21 +111,25 @@ export class ParkedAnswers {
 
 /**
  * The task-token port the Slack app uses in `serve`. While an execution waits on the token, answers go
- * straight to it (the local runner's callbacks). While `serve` is stopping — or a checkpointed wait is
- * not re-attached yet — an answer for a checkpointed wait is parked on disk instead of failing, and the
- * resumed execution receives it at the next start. That is how a vote that lands during a stop is kept:
- * the vote and the decision are on the case already (recordVote writes them before it calls here), and
- * the parked answer carries the decision to the workflow. Unknown or answered tokens still throw
- * TaskTokenExpiredError, exactly as Step Functions' SendTaskSuccess does.
+ * straight to it (the local runner's callbacks). From the moment `serve` starts stopping — and before the
+ * checkpointed waits are re-attached at start — an answer for a wait of an open case is parked on disk
+ * instead of failing, and the resumed execution receives it at the next start. That is how a vote that
+ * lands during a stop is kept: recordVote writes the vote and the decision on the case before it calls
+ * here, and the parked answer carries the decision to the workflow. Unknown or answered tokens still
+ * throw TaskTokenExpiredError, exactly as Step Functions' SendTaskSuccess does.
  */
 export class DurableWorkflowCallbacks implements WorkflowCallbacksPort {
   /** False until the checkpointed waits are re-attached at start, and again once the process is stopping. */
   private delivering = false;
+  /** The waits that were live when the stop began (their checkpoint may not have caught up yet). */
+  private readonly stoppedWaits = new Map<string, { caseId: string; state: string }>();
 
   constructor(
     private readonly live: LocalWorkflowCallbacks,
     private readonly checkpoints: CheckpointStore,
     private readonly parked: ParkedAnswers,
+    /** Which case an execution works on (from its state data). */
+    private readonly caseOfExecution: (executionId: string) => string | undefined,
   ) {}
 
   /** The checkpointed waits are re-attached: answers go to the live executions from now on. */
@@ -123,33 +137,40 @@ export class DurableWorkflowCallbacks implements WorkflowCallbacksPort {
     this.delivering = true;
   }
 
-  /** From now on, answers for checkpointed waits are parked rather than delivered (the process is stopping). */
+  /**
+   * From now on, answers for waits are parked rather than delivered (the process is stopping). Call it
+   * before the executions are aborted: it remembers which waits were live.
+   */
   suspend(): void {
     this.delivering = false;
+    for (const task of this.live.waiting()) {
+      const caseId = this.caseOfExecution(task.executionId);
+      if (caseId) this.stoppedWaits.set(task.token, { caseId, state: task.stateName });
+    }
   }
 
   async sendTaskSuccess(token: string, output: unknown): Promise<void> {
-    if (this.shouldPark(token)) {
-      this.parked.park(token, {
-        kind: 'success',
-        output: JSON.parse(JSON.stringify(output ?? {})) as unknown,
-        at: new Date().toISOString(),
-      });
+    const wait = this.parkable(token);
+    if (wait) {
+      const copy = JSON.parse(JSON.stringify(output ?? {})) as unknown;
+      this.parked.park(token, { ...wait, kind: 'success', output: copy, at: new Date().toISOString() });
       return;
     }
     await this.live.sendTaskSuccess(token, output);
   }
 
   async sendTaskFailure(token: string, error: string, cause: string): Promise<void> {
-    if (this.shouldPark(token)) {
-      this.parked.park(token, { kind: 'failure', error, cause, at: new Date().toISOString() });
+    const wait = this.parkable(token);
+    if (wait) {
+      this.parked.park(token, { ...wait, kind: 'failure', error, cause, at: new Date().toISOString() });
       return;
     }
     await this.live.sendTaskFailure(token, error, cause);
   }
 
-  hasParked(token: string): boolean {
-    return this.parked.peek(token) !== undefined;
+  /** The answer parked for a case, if any. */
+  parkedFor(caseId: string): { token: string; answer: ParkedAnswer } | undefined {
+    return this.parked.forCase(caseId);
   }
 
   /** Delivers an answer parked for `token` to the (re-attached) live wait; true when there was one. */
@@ -162,7 +183,11 @@ export class DurableWorkflowCallbacks implements WorkflowCallbacksPort {
     return true;
   }
 
-  private shouldPark(token: string): boolean {
-    return !this.delivering && this.checkpoints.waitsOn(token);
+  private parkable(token: string): { caseId: string; state: string } | undefined {
+    if (this.delivering) return undefined;
+    const stopped = this.stoppedWaits.get(token);
+    if (stopped) return stopped;
+    const checkpoint = this.checkpoints.waitingOn(token);
+    return checkpoint ? { caseId: checkpoint.caseId, state: checkpoint.state } : undefined;
   }
 }

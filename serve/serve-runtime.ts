@@ -24,7 +24,7 @@ import type { Deps } from '../functions/services/dependencies';
 import { createLocalEvidence, EvidenceService } from '../functions/services/evidence-service';
 import { createSlackApp, type SlackApp } from '../slack-app/app';
 import { quietLogger } from '../sandbox/sandbox-runtime';
-import { CheckpointStore, DurableWorkflowCallbacks, ParkedAnswers, type Checkpoint } from './durable-waits';
+import { CheckpointStore, DurableWorkflowCallbacks, ParkedAnswers } from './durable-waits';
 import type { ServeSettings } from './serve-settings';
 
 const WAIT_FOR_TOKEN = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
@@ -117,8 +117,10 @@ export async function createServeRuntime(
     scheduler: new LocalRecheckScheduler({ onDue: (input) => holder.workflow?.start(input) }),
   });
   holder.workflow = workflow;
-  const callbacks = new DurableWorkflowCallbacks(workflow.callbacks, checkpoints, parked);
   const executionCase = trackCheckpoints(workflow, cases, checkpoints, log);
+  const callbacks = new DurableWorkflowCallbacks(workflow.callbacks, checkpoints, parked, (id) =>
+    executionCase.get(id),
+  );
 
   const socketMode = Boolean(slackConfig.appToken);
   const slack = createSlackApp({
@@ -244,9 +246,10 @@ function isRunning(workflow: LocalWorkflow, executionId: string): boolean {
 
 /**
  * Resumes every open case where its execution stood. A case waiting for approval or a runbook step
- * re-attaches to the token stored with it (its Slack buttons keep working) and receives an answer
- * parked while serve was stopping; a case whose decision was recorded but never reached the workflow
- * (the process died in between) gets that decision now. Nothing here closes a case.
+ * re-attaches to its token (the one stored with the case, or the one an answer was parked for during the
+ * stop), so its Slack message keeps working, and receives the parked answer; a case whose decision was
+ * recorded but never reached the workflow (the process died in between) gets that decision now. Nothing
+ * here closes a case.
  */
 async function resumeOpenCases(
   workflow: LocalWorkflow,
@@ -257,35 +260,41 @@ async function resumeOpenCases(
 ): Promise<Map<string, LocalExecution>> {
   const resumed = new Map<string, LocalExecution>();
   const states = (workflow.definitions.remediation.definition['States'] ?? {}) as Record<string, { Resource?: string }>;
+  const waits = (state: string) => WAIT_FOR_TOKEN.test(String(states[state]?.Resource ?? ''));
   for (const c of await cases.list({ openOnly: true })) {
-    const checkpoint: Pick<Checkpoint, 'state' | 'input' | 'token'> & { executionName?: string } = checkpoints.get(
-      c.caseId,
-    ) ?? {
-      // Opened but never checkpointed past OpenCase: ask for approval (again).
+    const saved = checkpoints.get(c.caseId);
+    // Before its first checkpoint, or when the checkpoint lags behind the approval wait: ask (again) there.
+    const approval = {
       state: 'RequestApproval',
       input: { trigger: c.trigger, case: { caseId: c.caseId, accountId: c.accountId } },
     };
-    const waits = WAIT_FOR_TOKEN.test(String(states[checkpoint.state]?.Resource ?? ''));
+    const parked = callbacks.parkedFor(c.caseId);
+    let from: { state: string; input: unknown } = saved ?? approval;
     let token: string | undefined;
-    let decisionToDeliver: unknown;
-    if (waits && c.pendingTask?.token) token = c.pendingTask.token;
-    else if (waits && checkpoint.token && callbacks.hasParked(checkpoint.token)) token = checkpoint.token;
-    else if (checkpoint.state === 'RequestApproval' && c.status === 'awaiting-approval' && c.decision) {
-      token = checkpoint.token ?? `resumed-${c.caseId}`;
-      decisionToDeliver = c.decision;
+    let decision: unknown;
+    if (parked && waits(parked.answer.state)) {
+      token = parked.token;
+      if (from.state !== parked.answer.state && parked.answer.state === 'RequestApproval') from = approval;
+    } else if (c.pendingTask?.token && (waits(from.state) || c.pendingTask.kind === 'approval')) {
+      token = c.pendingTask.token;
+      if (!waits(from.state)) from = approval;
+    } else if (c.status === 'awaiting-approval' && c.decision) {
+      // The decision is on the case but never reached the workflow: hand it over now.
+      from = approval;
+      token = `resumed-${c.caseId}`;
+      decision = c.decision;
     }
-    const execution = workflow.resume(checkpoint.input, {
-      startAt: checkpoint.state,
-      ...(checkpoint.executionName ? { name: checkpoint.executionName } : {}),
+    const execution = workflow.resume(from.input, {
+      startAt: from.state,
+      ...(saved?.executionName ? { name: saved.executionName } : {}),
       ...(token ? { reattach: { token } } : {}),
     });
     resumed.set(c.caseId, execution);
-    log(`resumed case ${c.caseId} (${c.status}) at ${checkpoint.state}${token ? ', waiting on its stored token' : ''}`);
+    log(`resumed case ${c.caseId} (${c.status}) at ${from.state}${token ? ', on its stored wait' : ''}`);
     if (!token) continue;
-    const reattachedToken = token;
     await execution.waitFor((e) => e.type === 'task-waiting', 30_000);
-    if (decisionToDeliver !== undefined) await workflow.callbacks.sendTaskSuccess(reattachedToken, decisionToDeliver);
-    else if (await callbacks.deliverParked(reattachedToken)) log(`delivered the answer parked for case ${c.caseId}`);
+    if (decision !== undefined) await workflow.callbacks.sendTaskSuccess(token, decision);
+    else if (await callbacks.deliverParked(token)) log(`delivered the answer parked for case ${c.caseId}`);
   }
   return resumed;
 }

@@ -1,61 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
 import { maskAccessKeyId } from '../../../functions/core/root-key';
 import { ACTION_IDS } from '../../../slack-app/blocks/ids';
-import { AwsEndpointDouble, type DoubleAccount } from '../../support/aws/aws-endpoint-double';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  DELETE_POLICY,
+  eventually,
+  MALLORY,
+  SIGNING_SECRET,
+  useServeWorld,
+  WORKLOAD,
+  WORKLOAD_KEYS,
+} from '../../support/serve/serve-fixture';
 import { startServe, runServe, type ServeProcess } from '../../support/serve/serve-process';
 import { buttonClickBody, sendToSlackApp, type SlackUser } from '../../support/slack/signed-requests';
-import { SlackWebApiDouble } from '../../support/slack/slack-web-api-double';
 
 jest.setTimeout(300_000);
-
-const BOT_TOKEN = 'xoxb-serve-test-token';
-const SIGNING_SECRET = 'serve-test-signing-secret';
-const CHANNEL = 'C0ROOTKEYS';
-const APPROVER_GROUP = 'S0APPROVERS';
-const ALICE: SlackUser = { id: 'U0ALICE', name: 'alice' };
-const BOB: SlackUser = { id: 'U0BOB', name: 'bob' };
-const MALLORY: SlackUser = { id: 'U0MALLORY', name: 'mallory' };
-const CENTRAL_KEY = 'AKIACENTRALTEST00001';
-
-const MANAGEMENT = '111111111111';
-const WORKLOAD = '222222222222';
-const SANDBOX_ACCOUNT = '333333333333';
-const DELETE_POLICY = 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials';
-const FINDING_ID = `arn:aws:securityhub:us-east-1:${WORKLOAD}:security-control/IAM.4/finding/7f1e2d3c`;
-
-function organization(): DoubleAccount[] {
-  return [
-    { id: MANAGEMENT, name: 'management', email: 'management@example.com', keys: [] },
-    {
-      id: WORKLOAD,
-      name: 'workload-prod',
-      email: 'prod@example.com',
-      keys: [
-        {
-          id: 'AKIAWORKLOADROOT0001',
-          status: 'Active',
-          createdAt: '2023-04-05T06:07:08Z',
-          lastUsed: { date: '2026-11-20T10:00:00Z', service: 's3', region: 'eu-west-1' },
-        },
-        { id: 'AKIAWORKLOADROOT0002', status: 'Inactive', createdAt: '2021-01-02T03:04:05Z' },
-      ],
-    },
-    { id: SANDBOX_ACCOUNT, name: 'sandbox', email: 'sandbox@example.com', keys: [] },
-  ];
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface CaseSummary {
   caseId: string;
@@ -69,37 +31,20 @@ async function casesOf(serve: ServeProcess): Promise<CaseSummary[]> {
   return ((await res.json()) as { cases: CaseSummary[] }).cases;
 }
 
-describe('rootkey serve against an AWS endpoint double and a Slack Web API double', () => {
-  let aws: AwsEndpointDouble;
-  let slack: SlackWebApiDouble;
-  let dataDir: string;
-  let home: string;
+describe('rootkey serve as a child process against an AWS endpoint double and a Slack Web API double', () => {
+  const world = useServeWorld();
   const running: ServeProcess[] = [];
 
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: CENTRAL_KEY,
-    AWS_SECRET_ACCESS_KEY: 'central-secret-for-the-double',
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_MAX_ATTEMPTS: '2',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_CHANNEL: CHANNEL,
-    SLACK_APPROVER_GROUP: APPROVER_GROUP,
-    VERIFY_INITIAL_WAIT_SECONDS: '1',
-    ...extra,
-  });
-
   const start = async (args: string[], extra?: NodeJS.ProcessEnv) => {
+    const { dataDir, env } = world();
     const serve = await startServe(['--data-dir', dataDir, '--port', '0', ...args], env(extra));
     running.push(serve);
     return serve;
   };
+
+  afterEach(async () => {
+    for (const serve of running.splice(0)) await serve.stop('SIGKILL');
+  });
 
   const click = (serve: ServeProcess, user: SlackUser, caseId: string, messageTs: string) =>
     sendToSlackApp(
@@ -110,48 +55,13 @@ describe('rootkey serve against an AWS endpoint double and a Slack Web API doubl
 
   /** The approval request posted for `caseId` (the message whose buttons carry the case id). */
   const approvalRequests = (caseId: string) =>
-    slack
-      .callsTo('chat.postMessage')
+    world()
+      .slack.callsTo('chat.postMessage')
       .filter((c) => JSON.stringify(c.args['blocks'] ?? []).includes(ACTION_IDS.delete) && c.raw.includes(caseId));
-
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'rootkey-serve-'));
-    home = mkdtempSync(join(tmpdir(), 'rootkey-serve-home-'));
-    aws = new AwsEndpointDouble({
-      managementAccountId: MANAGEMENT,
-      organizationId: 'o-exampleorg1',
-      centralAccessKeyId: CENTRAL_KEY,
-      centralArn: `arn:aws:sts::${MANAGEMENT}:assumed-role/rootkey-central/serve`,
-      accounts: organization(),
-      findings: [
-        {
-          Id: FINDING_ID,
-          ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
-          AwsAccountId: WORKLOAD,
-          ComplianceStatus: 'FAILED',
-          WorkflowStatus: 'NEW',
-          RecordState: 'ACTIVE',
-          UpdatedAt: '2026-11-30T08:00:00Z',
-          Notes: [],
-        },
-      ],
-    });
-    await aws.start();
-    slack = new SlackWebApiDouble(BOT_TOKEN);
-    slack.groups.set(APPROVER_GROUP, [ALICE.id, BOB.id]);
-    await slack.start();
-  });
-
-  afterEach(async () => {
-    for (const serve of running.splice(0)) await serve.stop('SIGKILL');
-    await aws.stop();
-    await slack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-  });
 
   it('sweeps, asks for approval, refuses an outsider, deletes exactly the approved keys after an approver clicks, resolves the finding and leaves evidence that verifies', async () => {
     // Prepare
+    const { aws, slack, dataDir } = world();
     const serve = await start([]);
     const workloadCase = await eventually(
       async () => (await casesOf(serve)).find((c) => c.accountId === WORKLOAD && c.status === 'awaiting-approval'),
@@ -159,9 +69,10 @@ describe('rootkey serve against an AWS endpoint double and a Slack Web API doubl
     );
     const request = await eventually(() => approvalRequests(workloadCase.caseId)[0], 'the approval message');
     const shown = JSON.stringify(request.args['blocks']);
-    expect(shown).toContain(maskAccessKeyId('AKIAWORKLOADROOT0001'));
-    expect(shown).toContain(maskAccessKeyId('AKIAWORKLOADROOT0002'));
-    expect(shown).not.toContain('AKIAWORKLOADROOT0001');
+    for (const key of WORKLOAD_KEYS) {
+      expect(shown).toContain(maskAccessKeyId(key));
+      expect(shown).not.toContain(key);
+    }
     const ts = await approvalMessageTs(serve, workloadCase.caseId);
     // The compliant accounts' checks close as compliant (evidence, no approval request).
     await eventually(async () => {
@@ -193,10 +104,7 @@ describe('rootkey serve against an AWS endpoint double and a Slack Web API doubl
     const deleteSessions = aws.callsTo('AssumeRoot').filter((c) => c.params['TaskPolicyArn.arn'] === DELETE_POLICY);
     expect(deleteSessions.map((c) => c.params['TargetPrincipal'])).toEqual([WORKLOAD]);
     const deletions = aws.callsTo('DeleteAccessKey');
-    expect(deletions.map((c) => c.params['AccessKeyId']).sort()).toEqual([
-      'AKIAWORKLOADROOT0001',
-      'AKIAWORKLOADROOT0002',
-    ]);
+    expect(deletions.map((c) => c.params['AccessKeyId']).sort()).toEqual(WORKLOAD_KEYS);
     for (const d of deletions) {
       expect(d.caller).toEqual({ kind: 'root-session', accountId: WORKLOAD, taskPolicyArn: DELETE_POLICY });
       expect(d.params['UserName']).toBeUndefined();
@@ -240,6 +148,7 @@ describe('rootkey serve against an AWS endpoint double and a Slack Web API doubl
 
   it('resumes a case awaiting approval after a restart: the first vote is kept, the same message keeps working, and the second approver completes the removal', async () => {
     // Prepare: four-eyes, first vote before the stop
+    const { aws } = world();
     const first = await start([], { REQUIRED_APPROVALS: '2' });
     const pending = await eventually(
       async () => (await casesOf(first)).find((c) => c.accountId === WORKLOAD && c.status === 'awaiting-approval'),
@@ -282,6 +191,7 @@ describe('rootkey serve against an AWS endpoint double and a Slack Web API doubl
 
   it('exits 2 naming every missing or malformed setting, before calling AWS or Slack', async () => {
     // Act
+    const { aws, slack, dataDir, home } = world();
     const result = await runServe(
       ['--data-dir', dataDir, '--port', 'eighty', '--sweep-every', '90 minutes', '--security-hub-region', 'mars'],
       {

@@ -1,0 +1,181 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { createServeRuntime } from '../../../serve/serve-runtime';
+import { startServeServer, type RunningServe } from '../../../serve/serve-server';
+import { resolveServeSettings } from '../../../serve/serve-settings';
+import { rootCreateAccessKeyEvent } from '../../support/reliability/trigger-events';
+import {
+  ALICE,
+  CHANNEL,
+  eventually,
+  SANDBOX_ACCOUNT,
+  SIGNING_SECRET,
+  useServeWorld,
+  WORKLOAD,
+  WORKLOAD_KEYS,
+} from '../../support/serve/serve-fixture';
+import { buttonClickBody, sendToSlackApp, slashCommandBody } from '../../support/slack/signed-requests';
+
+jest.setTimeout(300_000);
+
+interface CaseDetail {
+  caseId: string;
+  accountId: string;
+  status: string;
+  decision?: { action: string };
+  approval?: { message?: { channel: string; ts: string } };
+}
+
+/**
+ * `serve`'s runtime in this process (the child-process tests cover the CLI): here the stop can be
+ * staged precisely — the runtime disposed while its HTTP server still takes one last click.
+ */
+describe('rootkey serve runtime', () => {
+  const world = useServeWorld();
+  const saved = { ...process.env };
+  const open: RunningServe[] = [];
+
+  /** The SDK reads its standard configuration from process.env: point it at the doubles. */
+  const startServe = async (flags: Record<string, unknown> = {}) => {
+    const env = world().env();
+    Object.assign(process.env, env);
+    const settings = await resolveServeSettings(
+      { 'data-dir': world().dataDir, port: '0', 'no-sweep': true, ...flags },
+      env,
+    );
+    const runtime = await createServeRuntime(settings, env, () => undefined);
+    const server = await startServeServer(runtime);
+    open.push(server);
+    return { runtime, server };
+  };
+
+  const caseOf = async (server: RunningServe, accountId: string): Promise<CaseDetail | undefined> => {
+    const { cases } = (await (await fetch(`${server.url}/api/cases`)).json()) as { cases: CaseDetail[] };
+    const found = cases.filter((c) => c.accountId === accountId).at(-1);
+    return found ? ((await (await fetch(`${server.url}/api/cases/${found.caseId}`)).json()) as CaseDetail) : undefined;
+  };
+
+  afterEach(async () => {
+    for (const server of open.splice(0)) await server.close();
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it('keeps a vote that lands while serve is stopping and hands the decision to the resumed case at the next start', async () => {
+    // Prepare: a case awaiting approval
+    const { aws, dataDir } = world();
+    const first = await startServe();
+    first.runtime.sweep();
+    const pending = await eventually(async () => {
+      const c = await caseOf(first.server, WORKLOAD);
+      return c?.status === 'awaiting-approval' && c.approval?.message ? c : undefined;
+    }, 'the approval request');
+
+    // Act: the stop begins (answers are parked, executions aborted), and one last click still arrives
+    await first.runtime.dispose();
+    const click = await sendToSlackApp(
+      `${first.server.url}/slack/events`,
+      buttonClickBody({
+        user: ALICE,
+        actionId: ACTION_IDS.delete,
+        value: pending.caseId,
+        channel: CHANNEL,
+        messageTs: pending.approval!.message!.ts,
+      }),
+      { signingSecret: SIGNING_SECRET },
+    );
+    expect(click.status).toBe(200);
+    await eventually(async () => (await caseOf(first.server, WORKLOAD))?.decision, 'the decision on the case');
+    await eventually(() => readdirSync(join(dataDir, 'serve', 'answers')).length === 1, 'the parked answer');
+    expect(aws.callsTo('DeleteAccessKey')).toEqual([]);
+    await first.server.close();
+    open.splice(0);
+
+    // Act: the next start, with no further click
+    const second = await startServe();
+
+    // Assess: the parked decision reached the resumed execution, and the keys went
+    await eventually(
+      async () => (await caseOf(second.server, WORKLOAD))?.status === 'remediated',
+      'the case to be remediated',
+    );
+    expect(
+      aws
+        .callsTo('DeleteAccessKey')
+        .map((c) => c.params['AccessKeyId'])
+        .sort(),
+    ).toEqual(WORKLOAD_KEYS);
+    expect(readdirSync(join(dataDir, 'serve', 'answers'))).toEqual([]);
+    await eventually(
+      () => readdirSync(join(dataDir, 'serve', 'executions')).length === 0,
+      'the checkpoint to go with the finished execution',
+    );
+  });
+
+  it('starts a check from /rootkey scan ACCOUNT and from POST /api/events, as in the sandbox', async () => {
+    // Prepare
+    const { slack } = world();
+    const { server } = await startServe();
+
+    // Act: the slash command for a compliant account
+    const command = await sendToSlackApp(
+      `${server.url}/slack/events`,
+      slashCommandBody({
+        user: ALICE,
+        text: `scan ${SANDBOX_ACCOUNT}`,
+        channel: CHANNEL,
+        responseUrl: slack.responseUrl('scan'),
+      }),
+      { signingSecret: SIGNING_SECRET },
+    );
+
+    // Assess
+    expect(command.status).toBe(200);
+    await eventually(
+      async () => (await caseOf(server, SANDBOX_ACCOUNT))?.status === 'compliant',
+      'the scanned account to be recorded as compliant',
+    );
+
+    // Act: CloudTrail's CreateAccessKey by the workload account's root user
+    const response = await fetch(`${server.url}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rootCreateAccessKeyEvent(WORKLOAD)),
+    });
+
+    // Assess: the answer names the case, which asks for approval
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { started: boolean; case?: { caseId: string; accountId: string } };
+    expect(body).toMatchObject({ started: true, case: { accountId: WORKLOAD } });
+    await eventually(
+      async () => (await caseOf(server, WORKLOAD))?.status === 'awaiting-approval',
+      'the approval request from the CloudTrail event',
+    );
+  });
+
+  it('updates no finding with --no-security-hub and says so in the evidence', async () => {
+    // Prepare
+    const { aws } = world();
+    const { runtime, server } = await startServe({ 'no-security-hub': true });
+
+    // Act
+    runtime.sweep();
+
+    // Assess
+    await eventually(
+      async () => (await caseOf(server, SANDBOX_ACCOUNT))?.status === 'compliant',
+      'the compliant account to close',
+    );
+    expect(aws.calls.filter((c) => c.service === 'securityhub')).toEqual([]);
+    const records = readdirSync(join(world().dataDir, 'evidence', 'cases'), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => readFileSync(join(world().dataDir, 'evidence', 'cases', name), 'utf8'));
+    const findingUpdates = records.filter((r) => r.includes('"finding-update"'));
+    expect(findingUpdates.length).toBeGreaterThan(0);
+    for (const record of findingUpdates) {
+      expect(record).toContain('"updated":false');
+      expect(record).toContain('rootkey serve --no-security-hub');
+    }
+  });
+});
