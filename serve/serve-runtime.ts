@@ -214,14 +214,17 @@ function trackCheckpoints(
         case 'task-waiting': {
           const caseId = event.caseId ?? executionCase.get(execution.id);
           if (!caseId) return;
-          void cases.get(caseId).then((c) => {
-            const token = c.pendingTask?.token;
-            if (!token) return;
-            waiting.set(execution.id, { state: event.state, token });
-            const checkpoint = checkpoints.get(caseId);
-            if (checkpoint && checkpoint.state === event.state && owner.get(caseId) === execution.id)
-              checkpoints.save({ ...checkpoint, token });
-          });
+          void cases
+            .get(caseId)
+            .then((c) => {
+              const token = c.pendingTask?.token;
+              if (!token) return;
+              waiting.set(execution.id, { state: event.state, token });
+              const checkpoint = checkpoints.get(caseId);
+              if (checkpoint && checkpoint.state === event.state && owner.get(caseId) === execution.id)
+                checkpoints.save({ ...checkpoint, token });
+            })
+            .catch((error: unknown) => log(`could not note the wait of case ${caseId}: ${(error as Error).message}`));
           return;
         }
         case 'execution-succeeded':
@@ -261,7 +264,12 @@ async function resumeOpenCases(
   const resumed = new Map<string, LocalExecution>();
   const states = (workflow.definitions.remediation.definition['States'] ?? {}) as Record<string, { Resource?: string }>;
   const waits = (state: string) => WAIT_FOR_TOKEN.test(String(states[state]?.Resource ?? ''));
-  for (const c of await cases.list({ openOnly: true })) {
+  // A case that closed just before its execution was stopped (its last Succeed state not yet run) has nothing to resume.
+  const open = await cases.list({ openOnly: true });
+  for (const checkpoint of checkpoints.all()) {
+    if (!open.some((c) => c.caseId === checkpoint.caseId)) checkpoints.remove(checkpoint.caseId);
+  }
+  for (const c of open) {
     const saved = checkpoints.get(c.caseId);
     // Before its first checkpoint, or when the checkpoint lags behind the approval wait: ask (again) there.
     const approval = {
@@ -284,17 +292,22 @@ async function resumeOpenCases(
       token = `resumed-${c.caseId}`;
       decision = c.decision;
     }
-    const execution = workflow.resume(from.input, {
-      startAt: from.state,
-      ...(saved?.executionName ? { name: saved.executionName } : {}),
-      ...(token ? { reattach: { token } } : {}),
-    });
-    resumed.set(c.caseId, execution);
-    log(`resumed case ${c.caseId} (${c.status}) at ${from.state}${token ? ', on its stored wait' : ''}`);
-    if (!token) continue;
-    await execution.waitFor((e) => e.type === 'task-waiting', 30_000);
-    if (decision !== undefined) await workflow.callbacks.sendTaskSuccess(token, decision);
-    else if (await callbacks.deliverParked(token)) log(`delivered the answer parked for case ${c.caseId}`);
+    try {
+      const execution = workflow.resume(from.input, {
+        startAt: from.state,
+        ...(saved?.executionName ? { name: saved.executionName } : {}),
+        ...(token ? { reattach: { token } } : {}),
+      });
+      resumed.set(c.caseId, execution);
+      log(`resumed case ${c.caseId} (${c.status}) at ${from.state}${token ? ', on its stored wait' : ''}`);
+      if (!token) continue;
+      await execution.waitFor((e) => e.type === 'task-waiting', 30_000);
+      if (decision !== undefined) await workflow.callbacks.sendTaskSuccess(token, decision);
+      else if (await callbacks.deliverParked(token)) log(`delivered the answer parked for case ${c.caseId}`);
+    } catch (error) {
+      // The case stays open with its checkpoint and parked answer: the next start tries again.
+      log(`could not resume case ${c.caseId} at ${from.state}: ${(error as Error).message}`);
+    }
   }
   return resumed;
 }

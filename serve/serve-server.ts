@@ -11,6 +11,9 @@ import { readJson, sendJson, sendText } from '../sandbox/http-util';
 import { renderDashboard, type DashboardCase } from './dashboard';
 import type { ServeRuntime } from './serve-runtime';
 
+const LOOPBACK_ADDRESS = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
 export interface RunningServe {
   url: string;
   server: Server;
@@ -22,7 +25,9 @@ export interface RunningServe {
  * `rootkey serve`'s HTTP server: `POST /slack/events` for Bolt (unless Socket Mode is on), the
  * read-only dashboard at `GET /`, `GET /api/cases[/:id]`, `POST /api/events` (an EventBridge event as
  * AWS delivers it, as in the sandbox) and the evidence reports. Nothing here can decide a case: only a
- * signed Slack interaction from an approver can.
+ * signed Slack interaction from an approver can. Listening on a loopback address, everything but the
+ * Slack route answers only to a loopback Host header; a JSON body is required for POST (no simple
+ * cross-site form can send one).
  */
 export async function startServeServer(runtime: ServeRuntime): Promise<RunningServe> {
   const { settings } = runtime;
@@ -35,6 +40,7 @@ export async function startServeServer(runtime: ServeRuntime): Promise<RunningSe
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${host}:${port}`;
   const receiver = runtime.slack.receiver as HTTPReceiver;
+  const loopbackOnly = LOOPBACK_ADDRESS.test(settings.host);
 
   server.on('request', (req, res) => {
     route(req, res).catch((error: unknown) => {
@@ -50,8 +56,13 @@ export async function startServeServer(runtime: ServeRuntime): Promise<RunningSe
     if (path === '/slack/events') {
       if (runtime.socketMode)
         return sendJson(res, 404, { error: 'Socket Mode is on: Slack events arrive over the socket' });
+      // Signature-checked by Bolt; a reverse proxy in front may present any Host.
       receiver.requestListener(req, res);
       return;
+    }
+    if (loopbackOnly && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      // A page elsewhere that rebinds its own name to 127.0.0.1 must not read the cases (DNS rebinding).
+      return sendJson(res, 421, { error: 'This server answers only to localhost / 127.0.0.1 / [::1]' });
     }
     if (path === '/' || path === '/index.html') {
       if (method !== 'GET') return sendJson(res, 405, { error: 'GET only' });

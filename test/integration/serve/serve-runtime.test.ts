@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
+import { main } from '../../../cli/main';
 import { ACTION_IDS } from '../../../slack-app/blocks/ids';
 import { createServeRuntime } from '../../../serve/serve-runtime';
 import { startServeServer, type RunningServe } from '../../../serve/serve-server';
@@ -9,6 +11,8 @@ import {
   ALICE,
   CHANNEL,
   eventually,
+  KMS_KEY_ARN,
+  MANAGEMENT,
   SANDBOX_ACCOUNT,
   SIGNING_SECRET,
   useServeWorld,
@@ -37,8 +41,8 @@ describe('rootkey serve runtime', () => {
   const open: RunningServe[] = [];
 
   /** The SDK reads its standard configuration from process.env: point it at the doubles. */
-  const startServe = async (flags: Record<string, unknown> = {}) => {
-    const env = world().env();
+  const startServe = async (flags: Record<string, unknown> = {}, extraEnv: NodeJS.ProcessEnv = {}) => {
+    const env = world().env(extraEnv);
     Object.assign(process.env, env);
     const settings = await resolveServeSettings(
       { 'data-dir': world().dataDir, port: '0', 'no-sweep': true, ...flags },
@@ -107,10 +111,14 @@ describe('rootkey serve runtime', () => {
         .sort(),
     ).toEqual(WORKLOAD_KEYS);
     expect(readdirSync(join(dataDir, 'serve', 'answers'))).toEqual([]);
+    const executions = join(dataDir, 'serve', 'executions');
     await eventually(
-      () => readdirSync(join(dataDir, 'serve', 'executions')).length === 0,
-      'the checkpoint to go with the finished execution',
-    );
+      () => readdirSync(executions).length === 0,
+      'the checkpoints to go with the finished executions',
+    ).catch(() => {
+      const left = readdirSync(executions).map((f) => readFileSync(join(executions, f), 'utf8').slice(0, 300));
+      throw new Error(`checkpoints left: ${left.join('\n')}`);
+    });
   });
 
   it('starts a check from /rootkey scan ACCOUNT and from POST /api/events, as in the sandbox', async () => {
@@ -152,6 +160,56 @@ describe('rootkey serve runtime', () => {
       async () => (await caseOf(server, WORKLOAD))?.status === 'awaiting-approval',
       'the approval request from the CloudTrail event',
     );
+  });
+
+  it('answers the dashboard and the API only to a loopback Host (no DNS rebinding), and refuses to decide anything', async () => {
+    // Prepare
+    const { server } = await startServe();
+    const get = (path: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${server.url}${path}`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+
+    // Act + Assess
+    expect(await get('/api/cases', 'rebound.example:80')).toBe(421);
+    expect(await get('/', 'rebound.example')).toBe(421);
+    expect(await get('/api/cases', `localhost:${new URL(server.url).port}`)).toBe(200);
+    const page = await fetch(`${server.url}/`);
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(await page.text()).not.toMatch(/<form|<script|<button/i);
+    expect((await fetch(`${server.url}/api/cases`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('signs evidence with the KMS key EVIDENCE_SIGNING_KEY_ARN names, which rootkey evidence verify checks against its public key', async () => {
+    // Prepare
+    const { aws, dataDir } = world();
+    const { runtime, server } = await startServe({}, { EVIDENCE_SIGNING_KEY_ARN: KMS_KEY_ARN });
+
+    // Act
+    runtime.sweep();
+    await eventually(async () => {
+      const closed = await Promise.all([caseOf(server, MANAGEMENT), caseOf(server, SANDBOX_ACCOUNT)]);
+      return closed.every((c) => c?.status === 'compliant');
+    }, 'the compliant accounts to close');
+    let out = '';
+    const pinned = join(world().home, 'kms-public-key.pem');
+    // The pinned file names the key id the signatures carry (the ARN), as the published key file does.
+    writeFileSync(pinned, `Key-Id: ${KMS_KEY_ARN}\n${world().kmsPublicKeyPem}`);
+    const code = await main(['evidence', 'verify', dataDir, '--public-key', pinned], {
+      stdout: { write: (text: string) => (out += text) },
+      stderr: { write: (text: string) => (out += text) },
+      env: process.env,
+    });
+
+    // Assess
+    expect(aws.callsTo('Sign').length).toBeGreaterThan(0);
+    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('INTACT') });
+    expect(out).toContain(KMS_KEY_ARN);
   });
 
   it('updates no finding with --no-security-hub and says so in the evidence', async () => {

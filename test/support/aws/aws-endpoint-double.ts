@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signDigestLikeKms, type FakeKmsKey } from '../evidence/fake-kms-ecdsa';
 
 /**
  * A small stand-in for the AWS endpoints `rootkey serve` calls, for tests that run `serve` as a child
@@ -18,6 +19,8 @@ import type { AddressInfo } from 'node:net';
  *   ListAccessKeys, GetAccessKeyLastUsed and DeleteAccessKey without UserName, each allowed or denied by
  *   the session's task policy (IAMAuditRootUserCredentials reads; IAMDeleteRootUserCredentials lists and
  *   deletes but cannot read the account summary — the restrictions DESIGN.md cites from AWS's docs).
+ * - KMS (JSON 1.1, `X-Amz-Target: TrentService.<Action>`), when a key is configured: Sign over a digest
+ *   (`MessageType: DIGEST`, ECDSA_SHA_256) and GetPublicKey, for `EVIDENCE_SIGNING_KEY_ARN`.
  * - Security Hub (REST-JSON): GetFindings (filters AwsAccountId / ComplianceSecurityControlId /
  *   RecordState) and BatchUpdateFindings (`Workflow.Status`, `Note`).
  *
@@ -51,7 +54,7 @@ export interface DoubleFinding {
 }
 
 export interface RecordedAwsCall {
-  service: 'organizations' | 'sts' | 'iam' | 'securityhub' | 'unknown';
+  service: 'organizations' | 'sts' | 'iam' | 'securityhub' | 'kms' | 'unknown';
   action: string;
   params: Record<string, unknown>;
   /** The caller: 'central' or the root session's account and task policy. */
@@ -83,6 +86,8 @@ export interface AwsEndpointDoubleOptions {
   accounts: DoubleAccount[];
   findings?: DoubleFinding[];
   features?: string[];
+  /** An asymmetric KMS signing key (`EVIDENCE_SIGNING_KEY_ARN`): Sign (MessageType DIGEST) and GetPublicKey. */
+  kmsKey?: { arn: string; key: FakeKmsKey };
 }
 
 export class AwsEndpointDouble {
@@ -165,6 +170,16 @@ export class AwsEndpointDouble {
       const params = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const call = record('organizations', action, params);
       const answer = this.organizations(action, params, session);
+      call.status = answer.status;
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(answer.body));
+      return;
+    }
+    if (target.startsWith('TrentService.')) {
+      const action = target.slice('TrentService.'.length);
+      const params = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      const call = record('kms', action, params);
+      const answer = this.kms(action, params);
       call.status = answer.status;
       res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(answer.body));
@@ -381,6 +396,38 @@ export class AwsEndpointDouble {
       default:
         return { status: 400, error: { code: 'InvalidAction', message: `the double does not answer IAM ${action}` } };
     }
+  }
+
+  /** KMS (JSON 1.1, `X-Amz-Target: TrentService.<Action>`; blobs are base64 in JSON). */
+  private kms(action: string, params: Record<string, unknown>): { status: number; body: unknown } {
+    const key = this.options.kmsKey;
+    if (!key || params['KeyId'] !== key.arn)
+      return jsonError(400, 'NotFoundException', `no key ${String(params['KeyId'])}`);
+    if (action === 'GetPublicKey')
+      return {
+        status: 200,
+        body: {
+          KeyId: key.arn,
+          PublicKey: Buffer.from(key.key.publicKeyDer).toString('base64'),
+          KeySpec: 'ECC_NIST_P256',
+          KeyUsage: 'SIGN_VERIFY',
+          SigningAlgorithms: ['ECDSA_SHA_256'],
+        },
+      };
+    if (action === 'Sign') {
+      if (params['MessageType'] !== 'DIGEST' || params['SigningAlgorithm'] !== 'ECDSA_SHA_256')
+        return jsonError(400, 'ValidationException', 'the double signs 32-byte digests with ECDSA_SHA_256 only');
+      const digest = Buffer.from(String(params['Message']), 'base64');
+      return {
+        status: 200,
+        body: {
+          KeyId: key.arn,
+          Signature: signDigestLikeKms(key.key, digest).toString('base64'),
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        },
+      };
+    }
+    return jsonError(400, 'InvalidAction', `the double does not answer KMS ${action}`);
   }
 
   private securityHub(action: string, params: Record<string, unknown>): { status: number; body: unknown } {

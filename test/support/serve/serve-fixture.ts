@@ -1,7 +1,9 @@
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsEndpointDouble } from '../aws/aws-endpoint-double';
+import { fakeKmsKey } from '../evidence/fake-kms-ecdsa';
 import { SlackWebApiDouble } from '../slack/slack-web-api-double';
 import type { SlackUser } from '../slack/signed-requests';
 
@@ -18,6 +20,7 @@ export const WORKLOAD = '222222222222';
 export const SANDBOX_ACCOUNT = '333333333333';
 export const WORKLOAD_KEYS = ['AKIAWORKLOADROOT0001', 'AKIAWORKLOADROOT0002'];
 export const DELETE_POLICY = 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials';
+export const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 export const FINDING_ID = `arn:aws:securityhub:us-east-1:${WORKLOAD}:security-control/IAM.4/finding/7f1e2d3c`;
 
 /**
@@ -31,6 +34,8 @@ export interface ServeWorld {
   slack: SlackWebApiDouble;
   dataDir: string;
   home: string;
+  /** The public key (PEM) of the KMS signing key behind `KMS_KEY_ARN`. */
+  kmsPublicKeyPem: string;
   /** The environment `serve` runs with: the SDK's standard variables pointed at the doubles, and real-Slack settings. */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 }
@@ -41,6 +46,7 @@ export function useServeWorld(): () => ServeWorld {
   beforeEach(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rootkey-serve-'));
     const home = mkdtempSync(join(tmpdir(), 'rootkey-serve-home-'));
+    const kmsKey = fakeKmsKey();
     const aws = new AwsEndpointDouble({
       managementAccountId: MANAGEMENT,
       organizationId: 'o-exampleorg1',
@@ -64,6 +70,7 @@ export function useServeWorld(): () => ServeWorld {
         },
         { id: SANDBOX_ACCOUNT, name: 'sandbox', email: 'sandbox@example.com', keys: [] },
       ],
+      kmsKey: { arn: KMS_KEY_ARN, key: kmsKey },
       findings: [
         {
           Id: FINDING_ID,
@@ -86,6 +93,9 @@ export function useServeWorld(): () => ServeWorld {
       slack,
       dataDir,
       home,
+      kmsPublicKeyPem: createPublicKey({ key: Buffer.from(kmsKey.publicKeyDer), format: 'der', type: 'spki' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString(),
       env: (extra = {}) => ({
         HOME: home,
         AWS_CONFIG_FILE: join(home, 'no-aws-config'),
