@@ -32,8 +32,12 @@ async function casesOf(serve: ServeProcess): Promise<CaseSummary[]> {
 }
 
 describe('rootkey serve as a child process against an AWS endpoint double and a Slack Web API double', () => {
-  const world = useServeWorld();
   const running: ServeProcess[] = [];
+  // Declared before the world so that it runs first: the processes stop before their data directory goes.
+  afterEach(async () => {
+    for (const serve of running.splice(0)) await serve.stop('SIGKILL');
+  });
+  const world = useServeWorld();
 
   const start = async (args: string[], extra?: NodeJS.ProcessEnv) => {
     const { dataDir, env } = world();
@@ -41,10 +45,6 @@ describe('rootkey serve as a child process against an AWS endpoint double and a 
     running.push(serve);
     return serve;
   };
-
-  afterEach(async () => {
-    for (const serve of running.splice(0)) await serve.stop('SIGKILL');
-  });
 
   const click = (serve: ServeProcess, user: SlackUser, caseId: string, messageTs: string) =>
     sendToSlackApp(

@@ -121,8 +121,8 @@ export function useServeWorld(): () => ServeWorld {
     if (!world) return;
     await world.aws.stop();
     await world.slack.stop();
-    rmSync(world.dataDir, { recursive: true, force: true });
-    rmSync(world.home, { recursive: true, force: true });
+    rmSync(world.dataDir, { recursive: true, force: true, maxRetries: 3 });
+    rmSync(world.home, { recursive: true, force: true, maxRetries: 3 });
     world = undefined;
   });
   return () => {
