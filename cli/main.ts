@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'check (or apply) the SCP that keeps root access keys from coming back',
     load: () => (require('./commands/guardrails') as { guardrailsCommand: Command }).guardrailsCommand,
   },
+  serve: {
+    summary: 'run the workflow on this host against your organization and your Slack',
+    load: () => (require('./commands/serve') as { serveCommand: Command }).serveCommand,
+  },
   demo: {
     summary: 'run the sandbox scenario headless to the end and print a summary',
     load: () => (require('./commands/demo') as { demoCommand: Command }).demoCommand,

@@ -263,8 +263,8 @@ async function closeCasesLeftOpen(
   }
 }
 
-/** Bolt's logger, reduced to warnings and errors on the sandbox's log. */
-function quietLogger(log: (line: string) => void) {
+/** Bolt's logger, reduced to warnings and errors on the sandbox's log (`rootkey serve` uses it too). */
+export function quietLogger(log: (line: string) => void) {
   let level = 'info';
   return {
     debug: () => undefined,

@@ -34,9 +34,13 @@ interface Pending extends WaitingTask {
 export class LocalWorkflowCallbacks implements WorkflowCallbacksPort {
   private readonly pending = new Map<string, Pending>();
 
-  /** Mints a token for a waiting task and returns it with the promise the task awaits. */
-  register(executionId: string, stateName: string): { token: string; answer: Promise<unknown> } {
-    const token = `local-task-token-${randomUUID()}`;
+  /**
+   * Mints a token for a waiting task and returns it with the promise the task awaits. `reuse` re-registers
+   * a token minted before (`rootkey serve` resuming a wait after a restart, so that the case's stored
+   * token and its Slack message keep working).
+   */
+  register(executionId: string, stateName: string, reuse?: string): { token: string; answer: Promise<unknown> } {
+    const token = reuse ?? `local-task-token-${randomUUID()}`;
     let resolve!: (output: unknown) => void;
     let reject!: (error: Error) => void;
     const answer = new Promise<unknown>((res, rej) => {

@@ -77,6 +77,18 @@ export interface ExecutionResult {
   error?: { error: string; cause: string };
 }
 
+/**
+ * Where a resumed execution starts (`LocalWorkflow.resume`): a state of the remediation machine and
+ * the raw input it was entered with. When that state waits for a task token, `reattach` re-registers
+ * the token the earlier run stored with the case instead of calling the task's handler again (which
+ * would post a second Slack message).
+ */
+export interface ResumeOptions {
+  startAt: string;
+  name?: string;
+  reattach?: { token: string };
+}
+
 /** The task-token value the context carries; each waiting task swaps it for a fresh token. */
 const CONTEXT_TOKEN = 'local-context-token';
 const WAIT_FOR_TOKEN = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
@@ -201,6 +213,10 @@ export class LocalWorkflow implements WorkflowStarterPort {
   private readonly handlers = new Map<TaskId, TaskHandler>();
   private readonly machines: Record<WorkflowKind, StateMachine>;
   private readonly all: LocalExecution[] = [];
+  /** Remediation machines that start at another state (resumed executions), by state name. */
+  private readonly resumeMachines = new Map<string, StateMachine>();
+  /** The wait each resumed execution re-attaches to instead of calling the handler again. */
+  private readonly reattach = new WeakMap<LocalExecution, { state: string; token: string }>();
   private readonly listeners = new Set<WorkflowListener>();
   private counter = 0;
 
@@ -223,6 +239,29 @@ export class LocalWorkflow implements WorkflowStarterPort {
   /** Starts the per-account workflow with a trigger (an EventBridge event or a direct start). */
   start(input: unknown, name?: string): LocalExecution {
     return this.run('remediation', input, name);
+  }
+
+  /**
+   * Resumes a remediation execution that an earlier process left at `options.startAt` with `input`
+   * (the state's raw input, as recorded when it was entered): the same definition, started at that
+   * state. Used by `rootkey serve` after a restart; every state after it runs as in a fresh execution.
+   */
+  resume(input: unknown, options: ResumeOptions): LocalExecution {
+    const definition = this.definitions.remediation.definition;
+    const states = (definition['States'] ?? {}) as Record<string, JsonObject>;
+    if (!states[options.startAt]) throw new Error(`The remediation workflow has no top-level state ${options.startAt}`);
+    let machine = this.resumeMachines.get(options.startAt);
+    if (!machine) {
+      // The full definition was validated when this runner was built; starting elsewhere only makes the
+      // states before `startAt` unreachable, which the validator (rightly, for a real definition) refuses.
+      machine = new StateMachine(this.prepared({ ...definition, StartAt: options.startAt }), {
+        validationOptions: { noValidate: true },
+      });
+      this.resumeMachines.set(options.startAt, machine);
+    }
+    return this.run('remediation', input, options.name, machine, (execution) => {
+      if (options.reattach) this.reattach.set(execution, { state: options.startAt, ...options.reattach });
+    });
   }
 
   /** Starts the organization sweep (`{}` or a Scheduled Event). */
@@ -258,19 +297,31 @@ export class LocalWorkflow implements WorkflowStarterPort {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private run(kind: WorkflowKind, input: unknown, name?: string): LocalExecution {
+  private run(
+    kind: WorkflowKind,
+    input: unknown,
+    name?: string,
+    machine: StateMachine = this.machines[kind],
+    prepare?: (execution: LocalExecution) => void,
+  ): LocalExecution {
     this.counter += 1;
     const executionName = name ?? `local-${String(this.counter).padStart(4, '0')}-${randomUUID().slice(0, 8)}`;
-    const machine = this.definitions[kind];
-    const id = `arn:${PLACEHOLDER_ENV.partition}:states:${PLACEHOLDER_ENV.region}:${PLACEHOLDER_ENV.account}:execution:${machine.logicalId}:${executionName}`;
-    const execution = new LocalExecution(id, executionName, kind, input, (exec) =>
-      this.execute(exec, kind, machine.arn),
-    );
+    const extracted = this.definitions[kind];
+    const id = `arn:${PLACEHOLDER_ENV.partition}:states:${PLACEHOLDER_ENV.region}:${PLACEHOLDER_ENV.account}:execution:${extracted.logicalId}:${executionName}`;
+    const execution = new LocalExecution(id, executionName, kind, input, (exec) => {
+      prepare?.(exec);
+      return this.execute(exec, kind, extracted.arn, machine);
+    });
     this.all.push(execution);
     return execution;
   }
 
-  private async execute(execution: LocalExecution, kind: WorkflowKind, machineArn: string): Promise<ExecutionResult> {
+  private async execute(
+    execution: LocalExecution,
+    kind: WorkflowKind,
+    machineArn: string,
+    machine: StateMachine,
+  ): Promise<ExecutionResult> {
     // Let the constructor return (and callers subscribe) before the first event.
     await Promise.resolve();
     const emit = (event: WorkflowEvent) => {
@@ -280,7 +331,7 @@ export class LocalWorkflow implements WorkflowStarterPort {
     const tokens = new Set<string>();
     // What ends each waiting task early when the execution is aborted (so its timer is cleared).
     const cancels = new Map<string, () => void>();
-    const run = this.machines[kind].run(execution.input as never, {
+    const run = machine.run(execution.input as never, {
       overrides: {
         taskResourceLocalHandlers: this.overrides(kind, execution, tokens, cancels, emit),
         ...(this.options.waitMs !== undefined ? { waitTimeOverrides: this.waitOverrides(kind) } : {}),
@@ -418,7 +469,11 @@ export class LocalWorkflow implements WorkflowStarterPort {
         const handler = this.handler(stateName, functionNameOf(String(parameters['FunctionName'])));
         const timeoutMs = this.taskTimeout(stateName, state);
         bindings[stateName] = async (input) => {
-          const { token, answer } = this.callbacks.register(execution.id, stateName);
+          // A resumed execution re-attaches to its first wait once: the handler ran before the restart.
+          const resumed = this.reattach.get(execution);
+          if (resumed?.state === stateName) this.reattach.delete(execution);
+          const reattached = resumed?.state === stateName ? resumed : undefined;
+          const { token, answer } = this.callbacks.register(execution.id, stateName, reattached?.token);
           tokens.add(token);
           let timer: NodeJS.Timeout | undefined;
           const aborted = new Promise<never>((_resolve, reject) => {
@@ -428,7 +483,7 @@ export class LocalWorkflow implements WorkflowStarterPort {
           aborted.catch(() => undefined);
           try {
             const payload = replaceValue((input as JsonObject)['Payload'], CONTEXT_TOKEN, token) as JsonObject;
-            await handler(payload);
+            if (!reattached) await handler(payload);
             emit({
               type: 'task-waiting',
               executionId: execution.id,

@@ -31,14 +31,18 @@ export async function updateFinding(
   }
 
   const fromTrigger = c.trigger.finding;
-  const finding: FindingRef | undefined = fromTrigger
-    ? { id: fromTrigger.id, productArn: fromTrigger.productArn }
-    : await deps.findings.findRootKeyFinding(c.accountId);
+  const disabled = deps.findings.disabledReason;
+  const finding: FindingRef | undefined = disabled
+    ? undefined
+    : fromTrigger
+      ? { id: fromTrigger.id, productArn: fromTrigger.productArn }
+      : await deps.findings.findRootKeyFinding(c.accountId);
   if (!finding) {
     await recordCaseEvidence(deps, c, 'finding-update', {
       status,
       updated: false,
-      reason: 'The account has no active Security Hub IAM.4 finding (Security Hub or the control may be off).',
+      reason:
+        disabled ?? 'The account has no active Security Hub IAM.4 finding (Security Hub or the control may be off).',
     });
     return { updated: false };
   }
