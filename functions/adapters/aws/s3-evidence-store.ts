@@ -18,6 +18,8 @@ import {
 import {
   INDEX_DIR,
   RECORDS_DIR,
+  caseFolder,
+  indexFolder,
   indexPath,
   parseIndexPath,
   parseRecordPath,
@@ -94,7 +96,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async caseHead(caseId: string): Promise<CaseChainHead | undefined> {
-    const newest = (await this.listKeys(`${RECORDS_DIR}/${caseId}/`))
+    const newest = (await this.listKeys(`${caseFolder(caseId)}/`))
       .map((name) => ({ name, parsed: parseRecordPath(name) }))
       .filter((x) => x.parsed?.caseId === caseId)
       .sort((a, b) => (b.parsed?.sequence ?? 0) - (a.parsed?.sequence ?? 0))[0];
@@ -127,7 +129,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async listCaseFiles(caseId: string): Promise<EvidenceFile[]> {
-    return this.readAll(await this.listKeys(`${RECORDS_DIR}/${caseId}/`));
+    return this.readAll(await this.listKeys(`${caseFolder(caseId)}/`));
   }
 
   async listAccountFiles(accountId: string): Promise<EvidenceFile[]> {
@@ -136,7 +138,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async listCaseIndexFiles(caseId: string, accountId: string): Promise<EvidenceFile[]> {
-    const files = await this.readAll(await this.listKeys(`${INDEX_DIR}/${accountId}/`));
+    const files = await this.readAll(await this.listKeys(`${indexFolder(accountId)}/`));
     return files.filter((f) => {
       const parsed = parseEvidenceIndexEntry(f.content);
       return parsed.ok && parsed.value.caseId === caseId;
@@ -249,7 +251,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   private async indexPositions(accountId: string): Promise<number[]> {
-    return (await this.listKeys(`${INDEX_DIR}/${accountId}/`))
+    return (await this.listKeys(`${indexFolder(accountId)}/`))
       .map((name) => parseIndexPath(name))
       .filter((p) => p?.accountId === accountId)
       .map((p) => p?.accountSequence ?? 0)
