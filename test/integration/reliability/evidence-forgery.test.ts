@@ -3,7 +3,11 @@ import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
 import type { CliIO } from '../../../cli/io';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
 import { FileEvidenceStore } from '../../../functions/adapters/local/file-evidence-store';
+import { KmsSigner } from '../../../functions/adapters/aws/kms-signer';
+import { S3EvidenceStore } from '../../../functions/adapters/aws/s3-evidence-store';
 import { LocalSigner } from '../../../functions/adapters/local/local-signer';
 import {
   formatPublicKeyFile,
@@ -14,6 +18,8 @@ import {
 import type { EvidenceSignerPort } from '../../../functions/ports/evidence-signer';
 import { createLocalEvidence, EvidenceService } from '../../../functions/services/evidence-service';
 import { ReliabilityRecorder } from '../../support/reliability/reliability-results';
+import { s3BucketDouble } from '../../support/evidence/s3-bucket-double';
+import { fakeKmsKey, signDigestLikeKms } from '../../support/evidence/fake-kms-ecdsa';
 import { useTempDir } from '../../support/evidence/temp-dir';
 
 /**
@@ -339,5 +345,49 @@ describe('forged evidence', () => {
       holds: refused === ids.length,
     });
     expect(refused).toBe(ids.length);
+  });
+
+  it('names an evidence object in S3 that was written over (more than one version), though its newest version verifies', async () => {
+    const KEY_ARN = 'arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const fake = fakeKmsKey();
+    const kms = mockClient(KMSClient);
+    kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+      KeyId: KEY_ARN,
+      Signature: new Uint8Array(signDigestLikeKms(fake, input.Message)),
+    }));
+    kms.on(GetPublicKeyCommand).resolves({
+      KeyId: KEY_ARN,
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+      PublicKey: fake.publicKeyDer,
+    });
+    const bucket = s3BucketDouble();
+    const store = new S3EvidenceStore({ client: bucket.client, bucket: 'evidence-bucket', prefix: 'evidence/' });
+    const signer = new KmsSigner({ client: new KMSClient({ region: 'us-east-1' }), keyId: 'alias/rootkey-evidence' });
+    await recordCase(new EvidenceService({ store, signer }), victimCase, VICTIM, 'alice');
+    // A task role (they may all PutObject) writes over the decision: S3 keeps the first version.
+    const name = `evidence/cases/${victimCase}/000002-decision.json`;
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await bucket.client.send(
+      new PutObjectCommand({ Bucket: 'evidence-bucket', Key: name, Body: bucket.objects.get(name) ?? '' }),
+    );
+
+    const result = await probe(() => verify(['s3://evidence-bucket/evidence/', '--kms-key-id', KEY_ARN]));
+    kms.restore();
+    bucket.s3.restore();
+
+    const flagged = !('crashed' in result) && result.code === 1 && result.out.includes('[overwritten]');
+    recorder.add({
+      id: 'forgery.evidence-s3-overwrite',
+      section: 'forgery',
+      title: 'An S3 evidence object written over (a second version)',
+      injected: 'PutObject without If-None-Match over a decision record (same bytes: its newest version verifies)',
+      outcome: 'crashed' in result ? `verify crashed: ${result.crashed.message}` : `verify exit ${result.code}`,
+      counts: { probes: 1, detected: flagged ? 1 : 0 },
+      holds: flagged,
+    });
+    expect(flagged).toBe(true);
+    if (!('crashed' in result)) expect(result.out).toContain(`cases/${victimCase}/000002-decision.json`);
   });
 });
