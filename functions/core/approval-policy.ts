@@ -90,11 +90,19 @@ export type VoteRefusal =
   | { code: 'delete-unavailable' }
   | { code: 'invalid-exception'; errors: ExceptionErrors };
 
+/** What an accepted vote replaced: the voter's own earlier vote, and others' votes whose expiry has passed. */
+export interface VoteChanges {
+  /** The voter's previous vote, when this click changes it (allowed until the case is decided). */
+  changedFrom?: ApprovalVote;
+  /** Exception votes whose expiry is no longer in the future: dropped, so those approvers are asked again. */
+  lapsed?: ApprovalVote[];
+}
+
 export type VoteEvaluation =
   | { kind: 'refused'; refusal: VoteRefusal }
   /** Counted, but fewer than the required distinct approvers agree so far. */
-  | { kind: 'recorded'; votes: ApprovalVote[]; agreeing: number; required: number }
-  | { kind: 'decided'; votes: ApprovalVote[]; decision: Decision };
+  | ({ kind: 'recorded'; votes: ApprovalVote[]; agreeing: number; required: number } & VoteChanges)
+  | ({ kind: 'decided'; votes: ApprovalVote[]; decision: Decision } & VoteChanges);
 
 /**
  * Decides what one approver's click does to a case, without changing it.
@@ -103,6 +111,11 @@ export type VoteEvaluation =
  * case still waits for a decision, then the action's own rules (delete only where AssumeRoot deletion
  * exists; exceptions need a reason and a future expiry), then four-eyes: each person counts once, and
  * the decision falls when `requiredApprovals` distinct approvers agree on the same action.
+ *
+ * Until the case is decided an approver may change their vote (a split delete/runbook vote could
+ * otherwise never be resolved); the same vote again is a replay and changes nothing. An exception
+ * vote whose expiry has passed by now no longer counts: a decision takes an expiry that is in the
+ * future when it is decided, so that approver is asked again instead of the case failing later.
  */
 export function evaluateVote(
   c: Case,
@@ -121,13 +134,30 @@ export function evaluateVote(
   }
   const previous = c.approval?.votes ?? [];
   const own = previous.find((v) => v.userId === vote.userId);
-  if (own) return refuse({ code: 'already-voted', vote: own });
+  const counted = normalizeVote(vote);
+  if (own && sameVote(own, counted)) return refuse({ code: 'already-voted', vote: own });
 
-  const votes = [...previous, normalizeVote(vote)];
+  const others = previous.filter((v) => v.userId !== vote.userId);
+  const lapsed = others.filter((v) => hasLapsed(v, context.now));
+  // The voter's vote goes last: it is the one this click counted.
+  const votes = [...others.filter((v) => !lapsed.includes(v)), counted];
+  const changes: VoteChanges = { ...(own ? { changedFrom: own } : {}), ...(lapsed.length ? { lapsed } : {}) };
   const agreeing = votes.filter((v) => v.action === vote.action);
   const required = Math.max(1, c.requiredApprovals);
-  if (agreeing.length < required) return { kind: 'recorded', votes, agreeing: agreeing.length, required };
-  return { kind: 'decided', votes, decision: buildDecision(c, agreeing, context.now) };
+  if (agreeing.length < required) {
+    return { kind: 'recorded', votes, agreeing: agreeing.length, required, ...changes };
+  }
+  return { kind: 'decided', votes, decision: buildDecision(c, agreeing, context.now), ...changes };
+}
+
+/** Same choice, reason and expiry: a replayed or repeated click, not a change. */
+function sameVote(a: ApprovalVote, b: ApprovalVote): boolean {
+  return a.action === b.action && (a.reason ?? '') === (b.reason ?? '') && (a.expiresAt ?? '') === (b.expiresAt ?? '');
+}
+
+/** An exception vote whose expiry is not in the future any more. */
+function hasLapsed(v: ApprovalVote, now: Date): boolean {
+  return isException(v.action) && v.expiresAt !== undefined && Date.parse(v.expiresAt) <= now.getTime();
 }
 
 /** Why a case does not accept a vote now, or undefined when it waits for one. */

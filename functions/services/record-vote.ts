@@ -74,6 +74,8 @@ export async function recordVote(
       vote: counted,
       requiredApprovals: Math.max(1, before.requiredApprovals),
       votes: evaluation.votes.length,
+      ...(evaluation.changedFrom ? { changedFrom: evaluation.changedFrom } : {}),
+      ...(evaluation.lapsed ? { lapsedVotes: evaluation.lapsed } : {}),
       ...(evaluation.kind === 'decided' ? { decision: evaluation.decision } : { agreeing: evaluation.agreeing }),
     });
     if (evaluation.kind === 'recorded') {

@@ -108,6 +108,17 @@ describe('/rootkey', () => {
     expect(h.slack.callsTo('response_url')[0]!.args.response_type).toBe('ephemeral');
   });
 
+  it('tells an outsider privately that status is for approvers, naming no account', async () => {
+    h = await startSlackAppHarness([open]);
+    const ack = await h.command(MALLORY, 'status');
+    expect(ack.status).toBe(200);
+    expect(responses()).toEqual([expect.stringContaining('not an approver')]);
+    expect(responses()[0]).not.toContain(open.accountId);
+    expect(responses()[0]).not.toContain('payments');
+    expect(h.slack.callsTo('response_url')[0]!.args.response_type).toBe('ephemeral');
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   it('starts a check of a valid account for an approver', async () => {
     h = await startSlackAppHarness([]);
     await h.command(BOB, 'scan 444455556666');
