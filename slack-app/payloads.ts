@@ -20,7 +20,16 @@ const blockActionSchema = z.object({
   channel: z.object({ id: slackId }).optional(),
   container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).optional(),
   message: z.object({ ts: z.string() }).optional(),
-  actions: z.array(z.object({ action_id: z.string(), block_id: z.string().optional(), value: caseId })).min(1),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string(),
+        block_id: z.string().optional(),
+        value: caseId,
+        action_ts: z.string().max(40).optional(),
+      }),
+    )
+    .min(1),
 });
 
 export interface ButtonClick {
@@ -32,6 +41,8 @@ export interface ButtonClick {
   blockId?: string;
   /** The message the button is on. */
   message?: { channel: string; ts: string };
+  /** Slack's time of the click; a replayed request repeats it exactly. */
+  actionTs?: string;
 }
 
 export function parseButtonClick(body: unknown): ButtonClick {
@@ -47,6 +58,7 @@ export function parseButtonClick(body: unknown): ButtonClick {
     ...(p.trigger_id ? { triggerId: p.trigger_id } : {}),
     ...(action.block_id ? { blockId: action.block_id } : {}),
     ...(channel && ts ? { message: { channel, ts } } : {}),
+    ...(action.action_ts ? { actionTs: action.action_ts } : {}),
   };
 }
 

@@ -3,6 +3,9 @@ import { isTerminal } from './case';
 import { canDeleteAutomatically } from './removal-paths';
 import { MAX_ACCEPTANCE_DAYS } from './risk-acceptance';
 
+/** How many answered clicks a case remembers: replays come within Slack's five-minute signature window. */
+export const ANSWERED_CLICKS_KEPT = 20;
+
 /** An exception (accept the risk, reject the removal) lasts at most this long: the workflow's own limit. */
 export const MAX_EXCEPTION_DAYS = MAX_ACCEPTANCE_DAYS;
 
@@ -87,6 +90,8 @@ export type VoteRefusal =
   | { code: 'closed'; status: CaseStatus; at: string }
   | { code: 'not-waiting'; status: CaseStatus }
   | { code: 'already-voted'; vote: ApprovalVote }
+  /** This very click (same user, same Slack action time) was counted before: a replay. */
+  | { code: 'replayed' }
   | { code: 'delete-unavailable' }
   | { code: 'invalid-exception'; errors: ExceptionErrors };
 
@@ -120,10 +125,12 @@ export type VoteEvaluation =
 export function evaluateVote(
   c: Case,
   vote: ApprovalVote,
-  context: { approverIds: ReadonlySet<string>; now: Date },
+  context: { approverIds: ReadonlySet<string>; now: Date; clickId?: string },
 ): VoteEvaluation {
   const refuse = (refusal: VoteRefusal): VoteEvaluation => ({ kind: 'refused', refusal });
   if (!isAuthorizedApprover(vote.userId, context.approverIds)) return refuse({ code: 'not-approver' });
+  // A replayed click must not undo a later change of vote: it is recognised by its Slack action time.
+  if (context.clickId && c.answeredClicks?.includes(context.clickId)) return refuse({ code: 'replayed' });
   const waiting = waitingState(c);
   if (waiting) return refuse(waiting);
   if (vote.action === 'delete' && !canDeleteAutomatically(c.removalPaths))
@@ -175,10 +182,16 @@ export function waitingState(c: Case): VoteRefusal | undefined {
  * pending task cleared in the same write, so that the optimistic version check lets exactly one of
  * many concurrent clicks claim it. The status is left to the workflow, which applies the decision.
  */
-export function applyVote(c: Case, evaluation: Exclude<VoteEvaluation, { kind: 'refused' }>, now: Date): Case {
+export function applyVote(
+  c: Case,
+  evaluation: Exclude<VoteEvaluation, { kind: 'refused' }>,
+  now: Date,
+  clickId?: string,
+): Case {
   const at = now.toISOString();
   const approval = c.approval ?? { requestedAt: c.pendingTask?.since ?? at, reminders: 0, escalated: false, votes: [] };
   const next: Case = { ...c, updatedAt: at, approval: { ...approval, votes: evaluation.votes } };
+  if (clickId) next.answeredClicks = [...(c.answeredClicks ?? []), clickId].slice(-ANSWERED_CLICKS_KEPT);
   if (evaluation.kind === 'decided') {
     next.decision = evaluation.decision;
     delete next.pendingTask;

@@ -173,6 +173,20 @@ describe('evaluateVote', () => {
       ]);
     });
 
+    it('refuses a replayed click, so that it cannot undo a later change of vote', () => {
+      const first = evaluateVote(c, vote('U0ALICE', 'delete'), { ...ctx, clickId: 'U0ALICE:1.1' });
+      if (first.kind === 'refused') throw new Error('first vote refused');
+      const afterFirst = applyVote(c, first, NOW, 'U0ALICE:1.1');
+      const change = evaluateVote(afterFirst, vote('U0ALICE', 'runbook'), { ...ctx, clickId: 'U0ALICE:2.2' });
+      if (change.kind === 'refused') throw new Error('change refused');
+      const afterChange = applyVote(afterFirst, change, NOW, 'U0ALICE:2.2');
+
+      const replay = evaluateVote(afterChange, vote('U0ALICE', 'delete'), { ...ctx, clickId: 'U0ALICE:1.1' });
+
+      expect(replay).toEqual({ kind: 'refused', refusal: { code: 'replayed' } });
+      expect(afterChange.approval?.votes.map((v) => v.action)).toEqual(['runbook']);
+    });
+
     it('asks again for an exception vote whose expiry passed before the second approver agreed', () => {
       const first = evaluateVote(c, vote('U0ALICE', 'accept-risk', { reason: 'batch job', expiresAt: inDays(2) }), ctx);
       if (first.kind === 'refused') throw new Error('first vote refused');
