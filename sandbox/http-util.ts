@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './slack-standin/web-api';
+import { isExactJson } from './request-guard';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -17,8 +18,10 @@ export function sendText(res: ServerResponse, status: number, contentType: strin
 
 /** Reads a JSON body (bounded); answers 400/413/415 itself and returns undefined when it is not acceptable. */
 export async function readJson(req: IncomingMessage, res: ServerResponse, limit = 1_000_000): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.includes('application/json')) {
+  // Exactly application/json: `text/plain; application/json` is a request any web page may send
+  // cross-origin without a CORS preflight, so "contains application/json" is not enough.
+  if (!isExactJson(req.headers['content-type'])) {
+    req.resume();
     sendJson(res, 415, { error: 'Send JSON with content-type: application/json' });
     return undefined;
   }

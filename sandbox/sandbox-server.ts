@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { SlackWebApiStandin } from './slack-standin/web-api';
 import { InteractionSender } from './slack-standin/interactions';
 import { SANDBOX_CHANNEL } from './slack-standin/workspace';
 import { readJson, sendJson, sendText } from './http-util';
+import { PAGE_TOKEN_HEADER, allowedHosts, checkHostAndOrigin, exposureWarning, tokenMatches } from './request-guard';
 
 const WEB_DIR = resolve(__dirname, 'web');
 const ASSETS: Record<string, string> = {
@@ -64,6 +66,13 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
+  const hosts = allowedHosts(options.host, port);
+  // Per-run secrets: the page token is written into the served page only; the response_url secret
+  // makes the response_url stand-in as unguessable as Slack's own hooks.slack.com/actions/… URLs.
+  const pageToken = randomBytes(32).toString('base64url');
+  const responseSecret = randomBytes(24).toString('hex');
+  const warning = exposureWarning(options.host, url);
+  if (warning) (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(warning);
   let runtime: SandboxRuntime;
   try {
     runtime = await createSandboxRuntime({ ...options, baseUrl: url });
@@ -78,7 +87,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       ? new InteractionSender(runtime.workspace, {
           eventsUrl: `${url}/slack/events`,
           signingSecret: runtime.signingSecret,
-          responseUrlBase: `${url}/slack/api/response`,
+          responseUrlBase: `${url}/slack/api/response/${responseSecret}`,
         })
       : undefined;
   const receiver = runtime.slack.receiver as HTTPReceiver;
@@ -95,6 +104,12 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const path = new URL(req.url ?? '/', url).pathname;
     const method = req.method ?? 'GET';
 
+    // With a real workspace over HTTP, Slack reaches /slack/events through a tunnel whose Host is the
+    // tunnel's name; Bolt's signature check is what guards that route then. Everything else is checked.
+    const viaSlackTunnel = path === '/slack/events' && !runtime.workspace;
+    const refused = viaSlackTunnel ? undefined : checkHostAndOrigin(req.headers, hosts);
+    if (refused) return refuse(req, res, refused);
+
     if (path === '/slack/events') {
       if (runtime.socketMode)
         return sendJson(res, 404, { error: 'Socket Mode is on: Slack events arrive over the socket' });
@@ -107,13 +122,24 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       if (method !== 'POST') return sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
       const rest = path.slice('/slack/api/'.length);
       if (rest.startsWith('response/')) {
-        const [channel = '', user = '', ts = '-'] = rest.slice('response/'.length).split('/').map(decodeURIComponent);
+        const [secret = '', channel = '', user = '', ts = '-'] = rest
+          .slice('response/'.length)
+          .split('/')
+          .map(safeDecode);
+        if (!tokenMatches(secret, responseSecret)) {
+          return refuse(req, res, { status: 404, error: 'no such response_url' });
+        }
         return webApi.handleResponseUrl(channel, user, ts === '-' ? undefined : ts, req, res);
       }
       return webApi.handle(rest, req, res);
     }
     if (method === 'GET' && (path === '/' || path === '/index.html')) {
-      return sendText(res, 200, 'text/html; charset=utf-8', readFileSync(join(WEB_DIR, 'index.html')));
+      // The page token goes into the page itself: only a page served from here can read it.
+      const page = readFileSync(join(WEB_DIR, 'index.html'), 'utf8').replace(
+        '<head>',
+        `<head>\n    <meta name="rootkey-sandbox-token" content="${pageToken}" />`,
+      );
+      return sendText(res, 200, 'text/html; charset=utf-8', page);
     }
     if (method === 'GET' && path === '/favicon.ico') {
       res.writeHead(204);
@@ -212,8 +238,15 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       });
     }
     if (method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    // Every state-changing page route: the page token first, before the body is even read.
+    if (!tokenMatches(req.headers[PAGE_TOKEN_HEADER], pageToken)) {
+      return refuse(req, res, {
+        status: 403,
+        error: `Missing or wrong ${PAGE_TOKEN_HEADER}: page actions come from the page this sandbox served`,
+      });
+    }
     if (path === '/sandbox/sweep') {
-      await readJson(req, res);
+      if ((await readJson(req, res)) === undefined) return;
       const execution = runtime.workflow.startSweep({});
       return sendJson(res, 202, { executionId: execution.id });
     }
@@ -276,6 +309,12 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       return sendJson(res, answer.status === 200 ? 200 : 502, { slackStatus: answer.status });
     }
     sendJson(res, 404, { error: `Nothing at ${method} ${path}` });
+  }
+
+  /** Answers a refusal without reading (or acting on) the body. */
+  function refuse(req: IncomingMessage, res: ServerResponse, refusal: { status: number; error: string }): void {
+    req.resume();
+    sendJson(res, refusal.status, { error: refusal.error });
   }
 
   function report(path: string, res: ServerResponse): void {
@@ -361,4 +400,12 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return '';
+  }
 }

@@ -21,7 +21,14 @@ const blockActionSchema = z.object({
   container: z.optional(z.object({ channel_id: z.optional(slackId), message_ts: z.optional(z.string()) })),
   message: z.optional(z.object({ ts: z.string() })),
   actions: z
-    .array(z.object({ action_id: z.string(), block_id: z.optional(z.string()), value: caseId }))
+    .array(
+      z.object({
+        action_id: z.string(),
+        block_id: z.optional(z.string()),
+        value: caseId,
+        action_ts: z.optional(z.string().check(z.maxLength(40))),
+      }),
+    )
     .check(z.minLength(1)),
 });
 
@@ -34,6 +41,8 @@ export interface ButtonClick {
   blockId?: string;
   /** The message the button is on. */
   message?: { channel: string; ts: string };
+  /** Slack's time of the click; a replayed request repeats it exactly. */
+  actionTs?: string;
 }
 
 export function parseButtonClick(body: unknown): ButtonClick {
@@ -49,6 +58,7 @@ export function parseButtonClick(body: unknown): ButtonClick {
     ...(p.trigger_id ? { triggerId: p.trigger_id } : {}),
     ...(action.block_id ? { blockId: action.block_id } : {}),
     ...(channel && ts ? { message: { channel, ts } } : {}),
+    ...(action.action_ts ? { actionTs: action.action_ts } : {}),
   };
 }
 

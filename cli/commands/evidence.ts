@@ -9,8 +9,12 @@ import type * as KmsSigner from '../../functions/adapters/aws/kms-signer';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
 import { CaseNotFoundError } from '../../functions/core/errors';
-import { parseEvidenceRecord } from '../../functions/core/evidence/evidence-record';
-import { parsePublicKeyFile, type TrustedKey } from '../../functions/core/evidence/evidence-signature';
+import { SAFE_CASE_ID, parseEvidenceRecord } from '../../functions/core/evidence/evidence-record';
+import {
+  normalizeFingerprint,
+  parsePublicKeyFile,
+  type TrustedKey,
+} from '../../functions/core/evidence/evidence-signature';
 import { formatProblem } from '../../functions/core/evidence/verify-evidence';
 import { INDEX_DIR, RECORDS_DIR } from '../../functions/core/evidence/evidence-layout';
 import { FileEvidenceStore } from '../../functions/adapters/local/file-evidence-store';
@@ -22,7 +26,7 @@ import {
   type StoredEvidenceVerification,
 } from '../../functions/services/verify-stored-evidence';
 
-export const EVIDENCE_HELP = `Usage: rootkey evidence verify PATH [--public-key FILE ...] [--kms-key-id KEY ...]
+export const EVIDENCE_HELP = `Usage: rootkey evidence verify PATH [--public-key FILE ... | --kms-key-id KEY ... | --fingerprint FP ...]
                              [--require-complete] [--expect-digest DIGEST ...] [--json]
        rootkey evidence report CASE [--data-dir DIR] [--format md|html] [--out FILE]
 
@@ -30,11 +34,14 @@ verify   Recomputes every record's SHA-256 digest, walks each case's hash chain 
          account's hash chain across cases, cross-checks the account index and checks every
          signature. PATH is a data directory (.rootkey), its evidence folder (.rootkey/evidence)
          or an S3 location (s3://bucket/prefix).
-  --public-key FILE     Trust only this public key (PEM; repeat for several). Default: the
-                        public-key*.pem published beside the evidence. Compare the fingerprint
-                        printed below with a copy kept elsewhere, or pin it with this option.
-  --kms-key-id KEY      S3 evidence: trust this KMS signing key (fetched with kms:GetPublicKey).
-                        Default: the keys published in the bucket, else the KMS keys the records name.
+  --public-key FILE     Pin: trust only this public key (PEM; repeat for several).
+  --kms-key-id KEY      Pin (S3 evidence): trust this KMS signing key, fetched with kms:GetPublicKey.
+  --fingerprint FP      Pin: trust only published keys with this SHA-256 fingerprint (sha256:HEX or
+                        HEX), or FP is a pin file holding one fingerprint a line (# comments).
+                        Keep pins away from the evidence: whoever can write the evidence folder can
+                        publish another key and re-sign every record.
+                        Without a pin the published public-key*.pem are trusted and the verdict says
+                        the key is UNPINNED, naming the fingerprint that signed each record count.
   --require-complete    Every case must end with an outcome record (open cases fail).
   --expect-digest D     A digest published elsewhere (Slack thread, Security Hub note, case
                         store) that must be an intact record here. Repeatable.
@@ -42,6 +49,7 @@ verify   Recomputes every record's SHA-256 digest, walks each case's hash chain 
 
 report   Prints a case's report (Markdown or self-contained HTML) for auditors.
   --data-dir DIR        Data directory (default ./.rootkey); evidence is read from DIR/evidence.
+  --fingerprint FP      Pin the signing key as for verify (the report says whether it was pinned).
   --format md|html      Default md.
   --out FILE            Write the report to FILE instead of standard output.
 
@@ -54,6 +62,7 @@ export const EVIDENCE_JSON_SCHEMA_VERSION = 1;
 const VERIFY_FLAGS = {
   'public-key': { type: 'string', multiple: true },
   'kms-key-id': { type: 'string', multiple: true },
+  fingerprint: { type: 'string', multiple: true },
   'require-complete': { type: 'boolean' },
   'expect-digest': { type: 'string', multiple: true },
   json: { type: 'boolean' },
@@ -62,6 +71,7 @@ const VERIFY_FLAGS = {
 
 const REPORT_FLAGS = {
   'data-dir': { type: 'string' },
+  fingerprint: { type: 'string', multiple: true },
   format: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -100,6 +110,9 @@ async function verifyCommand(args: string[], io: CliIO): Promise<number> {
     return d.toLowerCase();
   });
   const pinned = await readPinnedKeys(values['public-key'] ?? []);
+  const fingerprints = await readPinnedFingerprints(values.fingerprint ?? []);
+  const pinKinds = [pinned.length, values['kms-key-id']?.length ?? 0, fingerprints.length].filter((n) => n > 0);
+  if (pinKinds.length > 1) throw new UsageError('pin the key one way: --public-key, --kms-key-id or --fingerprint');
   const target = positionals[0];
 
   let result: StoredEvidenceVerification;
@@ -107,12 +120,14 @@ async function verifyCommand(args: string[], io: CliIO): Promise<number> {
     result = await verifyS3(target, pinned, values['kms-key-id'] ?? [], {
       requireComplete: values['require-complete'],
       expectedDigests,
+      pinnedFingerprints: fingerprints,
     });
   } else {
     if (values['kms-key-id']?.length) throw new UsageError('--kms-key-id applies to s3:// locations only');
     const store = FileEvidenceStore.atEvidenceDir(findEvidenceDir(target));
     result = verifyEvidenceSnapshot(await store.snapshot(), store.location, {
       trustedKeys: pinned.length ? pinned : undefined,
+      pinnedFingerprints: fingerprints,
       requireComplete: values['require-complete'],
       expectedDigests,
     });
@@ -139,10 +154,17 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   const dataDir = resolve(values['data-dir'] ?? '.rootkey');
   if (!existsSync(dataDir)) throw new UsageError(`data directory ${dataDir} does not exist`);
   const caseId = positionals[0];
+  // The case id becomes a folder name under the evidence root: `../..` must never reach outside it.
+  if (!SAFE_CASE_ID.test(caseId)) {
+    throw new UsageError(
+      `'${caseId.slice(0, 140)}' is not a case id (letters, digits, ".", "_", "-", starting with a letter or digit)`,
+    );
+  }
+  const pinnedFingerprints = await readPinnedFingerprints(values.fingerprint ?? []);
   const evidence = createLocalEvidence(dataDir);
   let rendered: Awaited<ReturnType<typeof evidence.renderReport>>;
   try {
-    rendered = await evidence.renderReport(caseId);
+    rendered = await evidence.renderReport(caseId, { pinnedFingerprints });
   } catch (error) {
     if (error instanceof CaseNotFoundError)
       throw new UsageError(`no evidence for case ${caseId} under ${evidence.location}`);
@@ -176,6 +198,38 @@ function findEvidenceDir(path: string): string {
   throw new UsageError(`no evidence under ${path} (expected ${RECORDS_DIR}/ or evidence/${RECORDS_DIR}/)`);
 }
 
+/**
+ * `--fingerprint` values: a fingerprint (`sha256:HEX`, `HEX`), or a pin file holding one a line
+ * (blank lines and `#` comments allowed). Returned as lower-case hex.
+ */
+async function readPinnedFingerprints(values: string[]): Promise<string[]> {
+  const pins: string[] = [];
+  for (const value of values) {
+    const direct = normalizeFingerprint(value);
+    if (direct) {
+      pins.push(direct);
+      continue;
+    }
+    let content: string;
+    try {
+      content = await readFile(value, 'utf8');
+    } catch {
+      throw new UsageError(`--fingerprint ${value}: neither a SHA-256 fingerprint (64 hex) nor a readable pin file`);
+    }
+    const lines = content
+      .split('\n')
+      .map((l) => l.replace(/#.*/, '').trim())
+      .filter((l) => l.length > 0);
+    if (lines.length === 0) throw new UsageError(`--fingerprint ${value}: the pin file holds no fingerprint`);
+    for (const line of lines) {
+      const pin = normalizeFingerprint(line);
+      if (!pin) throw new UsageError(`--fingerprint ${value}: '${line.slice(0, 80)}' is not a SHA-256 fingerprint`);
+      pins.push(pin);
+    }
+  }
+  return [...new Set(pins)];
+}
+
 async function readPinnedKeys(files: string[]): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
   for (const file of files) {
@@ -198,7 +252,7 @@ async function verifyS3(
   uri: string,
   pinned: TrustedKey[],
   kmsKeyIds: string[],
-  options: { requireComplete?: boolean; expectedDigests: string[] },
+  options: { requireComplete?: boolean; expectedDigests: string[]; pinnedFingerprints: string[] },
 ): Promise<StoredEvidenceVerification> {
   // Loaded here so that local verification never pays for the AWS SDK (see cli/main.ts on `require`).
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -210,14 +264,23 @@ async function verifyS3(
   const { bucket, prefix } = S3EvidenceStore.parseUri(uri);
   const store: EvidenceStorePort = new S3EvidenceStore({ client: new S3Client({}), bucket, prefix });
   const snapshot = await store.snapshot();
-  let trusted: TrustedKey[] | undefined = pinned.length ? [...pinned] : undefined;
-  if (kmsKeyIds.length || (!trusted && readTrustedKeys(snapshot.publicKeys).keys.length === 0)) {
-    // No key pinned or published: trust the KMS keys the records name (printed, so they can be checked).
-    const ids = kmsKeyIds.length ? kmsKeyIds : kmsKeyIdsIn(snapshot.records.map((f) => f.content));
-    const kms = new KMSClient({});
-    trusted = [...(trusted ?? []), ...(await Promise.all(ids.map((id) => fetchKmsPublicKey(kms, id))))];
+  const kms = new KMSClient({});
+  if (kmsKeyIds.length) {
+    // Pinned: KMS itself says which public key belongs to the key id.
+    const fetched = await Promise.all(kmsKeyIds.map((id) => fetchKmsPublicKey(kms, id)));
+    return verifyEvidenceSnapshot(snapshot, store.location, { ...options, trustedKeys: [...pinned, ...fetched] });
   }
-  return verifyEvidenceSnapshot(snapshot, store.location, { ...options, trustedKeys: trusted });
+  if (pinned.length) return verifyEvidenceSnapshot(snapshot, store.location, { ...options, trustedKeys: pinned });
+  if (readTrustedKeys(snapshot.publicKeys).keys.length > 0 || options.pinnedFingerprints.length > 0) {
+    return verifyEvidenceSnapshot(snapshot, store.location, options);
+  }
+  // Nothing pinned or published: the KMS keys the records name are fetched, but that is not a pin (a
+  // record can name any key its writer controls), so the verdict still says unpinned.
+  const named = await Promise.all(
+    kmsKeyIdsIn(snapshot.records.map((f) => f.content)).map((id) => fetchKmsPublicKey(kms, id)),
+  );
+  const result = verifyEvidenceSnapshot(snapshot, store.location, { ...options, trustedKeys: named });
+  return { ...result, pinned: false };
 }
 
 function kmsKeyIdsIn(contents: string[]): string[] {
@@ -229,11 +292,21 @@ function kmsKeyIdsIn(contents: string[]): string[] {
   return [...ids];
 }
 
+/** `key pinned` / `key unpinned`, with the fingerprint that signed each record count: the verdict's second half. */
+export function describeSigners(r: Pick<StoredEvidenceVerification, 'pinned' | 'signers'>): string {
+  const counts = r.signers.map(
+    (s, i) =>
+      `${s.records}${i === 0 ? ` record${s.records === 1 ? '' : 's'} signed by` : ' by'} sha256:${s.fingerprint}`,
+  );
+  const signed = counts.length ? counts.join(', ') : 'no record signed by a trusted key';
+  return `key ${r.pinned ? 'pinned' : 'UNPINNED'} (${signed})`;
+}
+
 function formatVerification(r: StoredEvidenceVerification): string {
   const lines: string[] = [];
   const open = r.cases.filter((c) => !c.complete);
   lines.push(
-    `Evidence at ${r.location}: ${r.ok ? 'INTACT' : `TAMPERED OR BROKEN (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'})`}`,
+    `Evidence at ${r.location}: ${r.ok ? 'INTACT' : `TAMPERED OR BROKEN (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'})`}, ${describeSigners(r)}`,
   );
   if (!r.ok) {
     lines.push('', 'Problems:');
@@ -250,6 +323,13 @@ function formatVerification(r: StoredEvidenceVerification): string {
   );
   for (const k of r.trustedKeys) lines.push(`  key:        ${k.keyId} sha256:${k.fingerprint} (${k.source})`);
   if (r.trustedKeys.length === 0) lines.push('  key:        none trusted (no public key published or given)');
+  if (!r.pinned) {
+    lines.push(
+      '  pin:        none. The keys above were read from beside the evidence, so anyone who can write it can re-sign it:',
+      '              compare the fingerprints with a pin kept elsewhere, or pass --fingerprint / --public-key / --kms-key-id',
+    );
+  }
+  if (r.versionsUnchecked) lines.push(`  versions:   not checked for overwrites (${r.versionsUnchecked})`);
   for (const c of open)
     lines.push(`  open case:  ${c.caseId} (no outcome record yet, last event ${c.lastAt ?? 'unknown'})`);
   return `${lines.join('\n')}\n`;
@@ -266,6 +346,9 @@ function toJson(r: StoredEvidenceVerification) {
     caseChains: r.caseChains,
     accountChains: r.accountChains,
     signaturesValid: r.signaturesValid,
+    pinned: r.pinned,
+    signers: r.signers,
+    ...(r.versionsUnchecked ? { versionsUnchecked: r.versionsUnchecked } : {}),
     cases: r.cases,
     trustedKeys: r.trustedKeys.map(({ keyId, fingerprint, source }) => ({ keyId, fingerprint, source })),
   };

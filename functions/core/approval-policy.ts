@@ -3,6 +3,9 @@ import { isTerminal } from './case';
 import { canDeleteAutomatically } from './removal-paths';
 import { MAX_ACCEPTANCE_DAYS } from './risk-acceptance';
 
+/** How many answered clicks a case remembers: replays come within Slack's five-minute signature window. */
+export const ANSWERED_CLICKS_KEPT = 20;
+
 /** An exception (accept the risk, reject the removal) lasts at most this long: the workflow's own limit. */
 export const MAX_EXCEPTION_DAYS = MAX_ACCEPTANCE_DAYS;
 
@@ -87,14 +90,24 @@ export type VoteRefusal =
   | { code: 'closed'; status: CaseStatus; at: string }
   | { code: 'not-waiting'; status: CaseStatus }
   | { code: 'already-voted'; vote: ApprovalVote }
+  /** This very click (same user, same Slack action time) was counted before: a replay. */
+  | { code: 'replayed' }
   | { code: 'delete-unavailable' }
   | { code: 'invalid-exception'; errors: ExceptionErrors };
+
+/** What an accepted vote replaced: the voter's own earlier vote, and others' votes whose expiry has passed. */
+export interface VoteChanges {
+  /** The voter's previous vote, when this click changes it (allowed until the case is decided). */
+  changedFrom?: ApprovalVote;
+  /** Exception votes whose expiry is no longer in the future: dropped, so those approvers are asked again. */
+  lapsed?: ApprovalVote[];
+}
 
 export type VoteEvaluation =
   | { kind: 'refused'; refusal: VoteRefusal }
   /** Counted, but fewer than the required distinct approvers agree so far. */
-  | { kind: 'recorded'; votes: ApprovalVote[]; agreeing: number; required: number }
-  | { kind: 'decided'; votes: ApprovalVote[]; decision: Decision };
+  | ({ kind: 'recorded'; votes: ApprovalVote[]; agreeing: number; required: number } & VoteChanges)
+  | ({ kind: 'decided'; votes: ApprovalVote[]; decision: Decision } & VoteChanges);
 
 /**
  * Decides what one approver's click does to a case, without changing it.
@@ -103,14 +116,21 @@ export type VoteEvaluation =
  * case still waits for a decision, then the action's own rules (delete only where AssumeRoot deletion
  * exists; exceptions need a reason and a future expiry), then four-eyes: each person counts once, and
  * the decision falls when `requiredApprovals` distinct approvers agree on the same action.
+ *
+ * Until the case is decided an approver may change their vote (a split delete/runbook vote could
+ * otherwise never be resolved); the same vote again is a replay and changes nothing. An exception
+ * vote whose expiry has passed by now no longer counts: a decision takes an expiry that is in the
+ * future when it is decided, so that approver is asked again instead of the case failing later.
  */
 export function evaluateVote(
   c: Case,
   vote: ApprovalVote,
-  context: { approverIds: ReadonlySet<string>; now: Date },
+  context: { approverIds: ReadonlySet<string>; now: Date; clickId?: string },
 ): VoteEvaluation {
   const refuse = (refusal: VoteRefusal): VoteEvaluation => ({ kind: 'refused', refusal });
   if (!isAuthorizedApprover(vote.userId, context.approverIds)) return refuse({ code: 'not-approver' });
+  // A replayed click must not undo a later change of vote: it is recognised by its Slack action time.
+  if (context.clickId && c.answeredClicks?.includes(context.clickId)) return refuse({ code: 'replayed' });
   const waiting = waitingState(c);
   if (waiting) return refuse(waiting);
   if (vote.action === 'delete' && !canDeleteAutomatically(c.removalPaths))
@@ -121,13 +141,30 @@ export function evaluateVote(
   }
   const previous = c.approval?.votes ?? [];
   const own = previous.find((v) => v.userId === vote.userId);
-  if (own) return refuse({ code: 'already-voted', vote: own });
+  const counted = normalizeVote(vote);
+  if (own && sameVote(own, counted)) return refuse({ code: 'already-voted', vote: own });
 
-  const votes = [...previous, normalizeVote(vote)];
+  const others = previous.filter((v) => v.userId !== vote.userId);
+  const lapsed = others.filter((v) => hasLapsed(v, context.now));
+  // The voter's vote goes last: it is the one this click counted.
+  const votes = [...others.filter((v) => !lapsed.includes(v)), counted];
+  const changes: VoteChanges = { ...(own ? { changedFrom: own } : {}), ...(lapsed.length ? { lapsed } : {}) };
   const agreeing = votes.filter((v) => v.action === vote.action);
   const required = Math.max(1, c.requiredApprovals);
-  if (agreeing.length < required) return { kind: 'recorded', votes, agreeing: agreeing.length, required };
-  return { kind: 'decided', votes, decision: buildDecision(c, agreeing, context.now) };
+  if (agreeing.length < required) {
+    return { kind: 'recorded', votes, agreeing: agreeing.length, required, ...changes };
+  }
+  return { kind: 'decided', votes, decision: buildDecision(c, agreeing, context.now), ...changes };
+}
+
+/** Same choice, reason and expiry: a replayed or repeated click, not a change. */
+function sameVote(a: ApprovalVote, b: ApprovalVote): boolean {
+  return a.action === b.action && (a.reason ?? '') === (b.reason ?? '') && (a.expiresAt ?? '') === (b.expiresAt ?? '');
+}
+
+/** An exception vote whose expiry is not in the future any more. */
+function hasLapsed(v: ApprovalVote, now: Date): boolean {
+  return isException(v.action) && v.expiresAt !== undefined && Date.parse(v.expiresAt) <= now.getTime();
 }
 
 /** Why a case does not accept a vote now, or undefined when it waits for one. */
@@ -148,10 +185,16 @@ export function waitingState(c: Case): VoteRefusal | undefined {
  * pending task cleared in the same write, so that the optimistic version check lets exactly one of
  * many concurrent clicks claim it. The status is left to the workflow, which applies the decision.
  */
-export function applyVote(c: Case, evaluation: Exclude<VoteEvaluation, { kind: 'refused' }>, now: Date): Case {
+export function applyVote(
+  c: Case,
+  evaluation: Exclude<VoteEvaluation, { kind: 'refused' }>,
+  now: Date,
+  clickId?: string,
+): Case {
   const at = now.toISOString();
   const approval = c.approval ?? { requestedAt: c.pendingTask?.since ?? at, reminders: 0, escalated: false, votes: [] };
   const next: Case = { ...c, updatedAt: at, approval: { ...approval, votes: evaluation.votes } };
+  if (clickId) next.answeredClicks = [...(c.answeredClicks ?? []), clickId].slice(-ANSWERED_CLICKS_KEPT);
   if (evaluation.kind === 'decided') {
     next.decision = evaluation.decision;
     delete next.pendingTask;

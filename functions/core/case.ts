@@ -111,6 +111,11 @@ export interface Case {
    * Server side only: never rendered, never sent to Slack.
    */
   pendingTask?: { kind: 'approval' | 'runbook-step'; token: string; since: string; stepId?: string };
+  /**
+   * Slack clicks that already answered a task (`<user>:<action_ts>`, newest last, a few kept): a
+   * byte-identical replay of one (Slack signatures carry no nonce) is recognised and changes nothing.
+   */
+  answeredClicks?: string[];
   /** Digest of the last evidence record of this case (hash-chain head). */
   evidenceHead?: string;
   evidenceCount: number;

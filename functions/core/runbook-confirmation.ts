@@ -1,6 +1,6 @@
 import type { Approver, Case, CaseStatus } from './case';
 import { isTerminal } from './case';
-import { isAuthorizedApprover } from './approval-policy';
+import { ANSWERED_CLICKS_KEPT, isAuthorizedApprover } from './approval-policy';
 
 /** What a runbook click asks the waiting workflow task to do. */
 export type RunbookClick = { kind: 'step-confirmed'; stepId: string } | { kind: 'verify-now' };
@@ -16,7 +16,14 @@ export type RunbookClickRefusal =
   /** No runbook step is waiting: already confirmed by someone, verification running, or not started. */
   | { code: 'not-waiting'; status: CaseStatus; lastConfirmed?: { stepId: string; by: string; at: string } }
   /** The button belongs to another step than the one the workflow waits for (an old message). */
-  | { code: 'wrong-step'; expectedStepId: string };
+  | { code: 'wrong-step'; expectedStepId: string }
+  /** This very click (same user and Slack action time) was answered before: a replay. */
+  | { code: 'replayed' };
+
+/** The id of one Slack click: who clicked and Slack's `action_ts`, which a replay repeats exactly. */
+export function clickIdOf(userId: string, actionTs: string | undefined): string | undefined {
+  return actionTs ? `${userId}:${actionTs}` : undefined;
+}
 
 export type RunbookClickEvaluation =
   { kind: 'refused'; refusal: RunbookClickRefusal } | { kind: 'accepted'; token: string; output: RunbookTaskOutput };
@@ -30,10 +37,11 @@ export function evaluateRunbookClick(
   c: Case,
   click: RunbookClick,
   by: Approver,
-  context: { approverIds: ReadonlySet<string>; now: Date },
+  context: { approverIds: ReadonlySet<string>; now: Date; clickId?: string },
 ): RunbookClickEvaluation {
   const refuse = (refusal: RunbookClickRefusal): RunbookClickEvaluation => ({ kind: 'refused', refusal });
   if (!isAuthorizedApprover(by.userId, context.approverIds)) return refuse({ code: 'not-approver' });
+  if (context.clickId && c.answeredClicks?.includes(context.clickId)) return refuse({ code: 'replayed' });
   if (isTerminal(c.status)) return refuse({ code: 'closed', status: c.status, at: c.closedAt ?? c.updatedAt });
   const pending = c.pendingTask;
   if (pending?.kind !== 'runbook-step') {
@@ -54,8 +62,9 @@ export function evaluateRunbookClick(
 }
 
 /** The case once a click has claimed the waiting task: nobody else can answer it. */
-export function claimRunbookTask(c: Case, now: Date): Case {
+export function claimRunbookTask(c: Case, now: Date, clickId?: string): Case {
   const next: Case = { ...c, updatedAt: now.toISOString() };
+  if (clickId) next.answeredClicks = [...(c.answeredClicks ?? []), clickId].slice(-ANSWERED_CLICKS_KEPT);
   delete next.pendingTask;
   return next;
 }

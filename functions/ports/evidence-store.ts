@@ -16,6 +16,13 @@ export interface EvidenceSnapshot {
   records: EvidenceFile[];
   index: EvidenceFile[];
   publicKeys: EvidenceFile[];
+  /**
+   * Evidence objects the store holds more than one version of (S3 versioning), with the count; the
+   * rest of the snapshot is the newest versions. Absent when the store keeps no versions (files).
+   */
+  overwritten?: { name: string; versions: number }[];
+  /** Why versions could not be checked (permission missing), when a versioned store could not list them. */
+  versionsUnchecked?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Case } from '../core/case';
 import { ConcurrentUpdateError, TaskTokenExpiredError } from '../core/errors';
 import {
   claimRunbookTask,
+  clickIdOf,
   evaluateRunbookClick,
   type RunbookClick,
   type RunbookClickRefusal,
@@ -18,6 +19,8 @@ export interface RunbookClickInput {
   caseId: string;
   userId: string;
   userName?: string;
+  /** Slack's `action_ts` of the click: a replay carries the same one and is refused. */
+  actionTs?: string;
 }
 
 export type RunbookClickResult =
@@ -72,11 +75,14 @@ async function answerRunbookTask(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const before = await deps.cases.get(input.caseId);
     const now = deps.clock.now();
-    const evaluation = evaluateRunbookClick(before, click, by, { approverIds, now });
+    const clickId = clickIdOf(input.userId, input.actionTs);
+    const evaluation = evaluateRunbookClick(before, click, by, { approverIds, now, clickId });
     if (evaluation.kind === 'refused') return { status: 'refused', case: before, refusal: evaluation.refusal };
     let claimed: Case;
     try {
-      claimed = await deps.cases.update(before.caseId, before.version, (current) => claimRunbookTask(current, now));
+      claimed = await deps.cases.update(before.caseId, before.version, (current) =>
+        claimRunbookTask(current, now, clickId),
+      );
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;
@@ -86,7 +92,14 @@ async function answerRunbookTask(
     } catch (error) {
       if (error instanceof TaskTokenExpiredError) return { status: 'expired', case: claimed };
       await updateCaseWithRetry(deps.cases, before.caseId, (c) =>
-        c.pendingTask ? undefined : { ...c, pendingTask: before.pendingTask },
+        c.pendingTask
+          ? undefined
+          : {
+              ...c,
+              pendingTask: before.pendingTask,
+              // Not answered after all: the same click may be sent again.
+              ...(clickId ? { answeredClicks: (c.answeredClicks ?? []).filter((id) => id !== clickId) } : {}),
+            },
       );
       throw error;
     }

@@ -10,7 +10,7 @@ import {
   sanitizeEvidenceData,
   type EvidenceRecord,
 } from '../core/evidence/evidence-record';
-import { createSignatureVerifier, type TrustedKey } from '../core/evidence/evidence-signature';
+import { createSignatureVerifier, publicKeyFingerprint, type TrustedKey } from '../core/evidence/evidence-signature';
 import { verifyEvidence, type EvidenceVerification } from '../core/evidence/verify-evidence';
 import { renderCaseReportHtml, renderCaseReportMarkdown } from '../core/evidence/case-report';
 import { systemClock, type ClockPort } from '../ports/clock';
@@ -87,23 +87,39 @@ export class EvidenceService implements EvidenceRecorderPort {
 
   /** Writes (or rewrites) the case's Markdown and HTML reports; returns their locations. */
   async writeReport(caseId: string): Promise<{ html: string; markdown: string }> {
+    assertCaseId(caseId);
     const { markdown, html } = await this.renderReport(caseId);
     return this.store.writeReport(caseId, { markdown, html });
   }
 
-  /** Builds the case's reports without storing them, with the case's records verified first. */
-  async renderReport(caseId: string): Promise<{ markdown: string; html: string; integrity: EvidenceVerification }> {
+  /**
+   * Builds the case's reports without storing them, with the case's records verified first: with the
+   * keys published beside the evidence (the report then says the key is unpinned), or only those
+   * whose fingerprint is pinned.
+   */
+  async renderReport(
+    caseId: string,
+    options: { pinnedFingerprints?: string[] } = {},
+  ): Promise<{ markdown: string; html: string; integrity: EvidenceVerification }> {
+    assertCaseId(caseId);
     const files = await this.store.listCaseFiles(caseId);
     const records = parseAll(files.map((f) => f.content));
     if (files.length === 0 || records.length === 0) throw new CaseNotFoundError(caseId);
     const index = await this.store.listCaseIndexFiles(caseId, records[0].accountId);
-    const keys = await this.trustedKeys();
-    const integrity = verifyEvidence({
+    const published = readTrustedKeys(await this.store.listPublicKeyFiles());
+    const pins = options.pinnedFingerprints ?? [];
+    const keys = (published.keys.length > 0 ? published.keys : [await this.signer.publicKey()]).filter(
+      (k) => pins.length === 0 || pins.includes(publicKeyFingerprint(k.publicKeyPem)),
+    );
+    const verified = verifyEvidence({
       records: files,
       index,
       verifySignature: createSignatureVerifier(keys),
       accountChains: false, // only this case's files are here; `verify()` walks the account chains
+      pinned: pins.length > 0,
     });
+    const problems = [...verified.problems, ...published.problems];
+    const integrity = { ...verified, problems, ok: problems.length === 0 };
     const input = {
       caseId,
       records,
@@ -116,14 +132,19 @@ export class EvidenceService implements EvidenceRecorderPort {
 
   /** A case's records as stored (unparseable files left out), in sequence order. */
   async readCase(caseId: string): Promise<EvidenceRecord[]> {
+    assertCaseId(caseId);
     return parseAll((await this.store.listCaseFiles(caseId)).map((f) => f.content));
   }
 
-  /** Verifies everything in the store with the published keys (and the signer's own key). */
+  /**
+   * Verifies everything in the store with the published keys (the signer's own key when none is
+   * published). Those keys come from the store itself, so the result says the key is unpinned.
+   */
   async verify(
     options: { requireComplete?: boolean; expectedDigests?: string[] } = {},
   ): Promise<StoredEvidenceVerification> {
-    return verifyStoredEvidence(this.store, { ...options, trustedKeys: await this.trustedKeys() });
+    const result = await verifyStoredEvidence(this.store, { ...options, trustedKeys: await this.trustedKeys() });
+    return { ...result, pinned: false };
   }
 
   /**
@@ -195,6 +216,15 @@ export function createLocalEvidence(dataDir: string, options: { clock?: ClockPor
     signer: new LocalSigner(dataDir),
     clock: options.clock,
   });
+}
+
+/** Case ids name folders and objects: anything else (`../x`, `a/b`) is refused before a path is built. */
+function assertCaseId(caseId: string): void {
+  if (typeof caseId !== 'string' || !SAFE_CASE_ID.test(caseId)) {
+    throw new InvalidInputError(`Not a case id: ${String(caseId).slice(0, 140)}`, [
+      'caseId: letters, digits, ".", "_", "-" only, up to 128 characters',
+    ]);
+  }
 }
 
 function validateEvent(event: EvidenceEvent): EvidenceEvent {

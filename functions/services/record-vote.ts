@@ -1,4 +1,5 @@
 import { applyVote, evaluateVote, expireAfterLateDecision, type VoteRefusal } from '../core/approval-policy';
+import { clickIdOf } from '../core/runbook-confirmation';
 import type { ApprovalVote, Case, Decision, DecisionAction } from '../core/case';
 import { ConcurrentUpdateError, TaskTokenExpiredError, describeError } from '../core/errors';
 import type { ApproverDirectory } from '../ports/approver-directory';
@@ -18,6 +19,8 @@ export interface VoteInput {
   reason?: string;
   /** ISO-8601 instant the exception ends (accept-risk requires it). */
   expiresAt?: string;
+  /** Slack's `action_ts` of a button click: a replay of an answered click (same user, same time) changes nothing. */
+  actionTs?: string;
 }
 
 export type VoteResult =
@@ -58,13 +61,14 @@ export async function recordVote(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const before = await deps.cases.get(input.caseId);
     const now = deps.clock.now();
-    const evaluation = evaluateVote(before, toVote(input, now), { approverIds, now });
+    const clickId = clickIdOf(input.userId, input.actionTs);
+    const evaluation = evaluateVote(before, toVote(input, now), { approverIds, now, clickId });
     if (evaluation.kind === 'refused') return { status: 'refused', case: before, refusal: evaluation.refusal };
 
     let claimed: Case;
     try {
       claimed = await deps.cases.update(before.caseId, before.version, (current) =>
-        applyVote(current, evaluation, now),
+        applyVote(current, evaluation, now, clickId),
       );
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
@@ -77,6 +81,8 @@ export async function recordVote(
       vote: counted,
       requiredApprovals: Math.max(1, before.requiredApprovals),
       votes: evaluation.votes.length,
+      ...(evaluation.changedFrom ? { changedFrom: evaluation.changedFrom } : {}),
+      ...(evaluation.lapsed ? { lapsedVotes: evaluation.lapsed } : {}),
       ...(evaluation.kind === 'decided' ? { decision: evaluation.decision } : { agreeing: evaluation.agreeing }),
     });
     if (evaluation.kind === 'recorded') {

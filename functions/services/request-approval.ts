@@ -18,6 +18,12 @@ export type ApprovalRequestResult =
  * request once, marks the Security Hub finding NOTIFIED and records `approval-requested` evidence.
  * After a reminder the workflow waits again with a new token: only the token is replaced, nothing
  * is posted twice. The token is stored BEFORE the message goes out so that the fastest click finds it.
+ *
+ * Evidence follows what happened: `approval-requested` is recorded before the token is stored, since
+ * a vote needs the token and the fastest approver clicks before this function could record anything
+ * after posting. Where the request was posted (channel, ts) is kept with the case (`approval.message`),
+ * not in this record. A retry after a crash between recording and storing the
+ * token records the request a second time; that is visible, never out of order.
  */
 export async function requestApproval(
   deps: Deps,
@@ -33,6 +39,15 @@ export async function requestApproval(
   }
   const since = deps.clock.now().toISOString();
   const firstRequest = current.status !== 'awaiting-approval' || !current.approval?.message;
+  // Recorded once per case: a retry after the message went out finds `approval.requestedAt` set.
+  if (firstRequest && !current.approval?.requestedAt) {
+    await recordCaseEvidence(deps, current, 'approval-requested', {
+      requiredApprovals: current.requiredApprovals,
+      keys: maskedKeys(current.posture.keys),
+      removalPaths: current.removalPaths,
+      requestedAt: since,
+    });
+  }
 
   let decided: Decision | undefined;
   const { case: waiting } = await updateCaseWithRetry(deps.cases, caseId, (c) => {
@@ -54,12 +69,5 @@ export async function requestApproval(
     c.approval ? { ...c, approval: { ...c.approval, message } } : undefined,
   );
   await updateFinding(deps, caseId, 'NOTIFIED');
-  await recordCaseEvidence(deps, waiting, 'approval-requested', {
-    requiredApprovals: waiting.requiredApprovals,
-    keys: maskedKeys(waiting.posture.keys),
-    removalPaths: waiting.removalPaths,
-    message,
-    requestedAt: waiting.approval?.requestedAt ?? since,
-  });
   return { caseId, outcome: 'requested' };
 }

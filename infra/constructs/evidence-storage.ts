@@ -3,7 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { INDEX_DIR, RECORDS_DIR } from '../../functions/core/evidence/evidence-layout';
 import { acknowledge } from './acknowledge';
+
+/**
+ * Object keys of create-only evidence (see `functions/core/evidence/evidence-layout.ts`; the AWS
+ * store writes at the bucket root): records, account index entries and published public keys.
+ */
+export const EVIDENCE_OBJECT_PATTERNS = [`${RECORDS_DIR}/*`, `${INDEX_DIR}/*`, 'public-key*'] as const;
 
 export interface EvidenceStorageProps {
   encryptionKey: kms.IKey;
@@ -80,6 +87,25 @@ export class EvidenceStorage extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
         resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
+    // Records, index entries and published keys are create-only. The store sends `If-None-Match: *`
+    // (S3 then answers 412 when the key exists), but that is the client's choice: this Deny makes it
+    // the bucket's, for every principal, so no task role and not the internet-facing Slack role can
+    // write a new version over a record. The condition key is `s3:if-none-match` ("Enforce
+    // conditional writes on Amazon S3 buckets", S3 User Guide); `StringNotEquals` is also true when
+    // the header is absent (IAM User Guide, condition operators: a negated operator matches a missing
+    // key). Reports under `reports/` are derived and rewritten, so they stay outside this statement.
+    // CopyObject into these prefixes is refused too (S3 rejects it with or without the header), which
+    // nothing here uses.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceIsCreateOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: EVIDENCE_OBJECT_PATTERNS.map((p) => this.bucket.arnForObjects(p)),
+        conditions: { StringNotEquals: { 's3:if-none-match': '*' } },
       }),
     );
     acknowledge(

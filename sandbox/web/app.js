@@ -22,12 +22,22 @@
     return node;
   }
 
+  // The per-run token the server wrote into this page; state-changing routes refuse requests without it.
+  function tokenHeader() {
+    const meta = document.querySelector('meta[name="rootkey-sandbox-token"]');
+    return meta ? { 'x-rootkey-sandbox-token': meta.getAttribute('content') } : {};
+  }
+
   async function api(path, body) {
     const res = await fetch(
       path,
       body === undefined
         ? {}
-        : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...tokenHeader() },
+            body: JSON.stringify(body),
+          },
     );
     const text = await res.text();
     let json = null;

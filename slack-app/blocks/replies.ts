@@ -27,6 +27,8 @@ export function voteRefusalText(refusal: VoteRefusal, approvers: string): string
       return `This case is not waiting for a decision right now (${STATUS_LABELS[refusal.status]}). Nothing was changed.`;
     case 'already-voted':
       return `You already chose *${ACTION_LABELS[refusal.vote.action]}* ${slackTime(refusal.vote.at)}. Each approver counts once: another approver has to agree.`;
+    case 'replayed':
+      return 'This click was already counted; nothing was changed.';
     case 'delete-unavailable':
       return 'Automated deletion is not available for this account (management or standalone account, or centralized root access is off). Choose the guided manual removal instead.';
     case 'invalid-exception':
@@ -51,6 +53,8 @@ export function runbookRefusalText(refusal: RunbookClickRefusal, approvers: stri
         : `Nothing is waiting for a confirmation right now (${STATUS_LABELS[refusal.status]}).`;
     case 'wrong-step':
       return `This button belongs to an earlier step; the runbook now waits for step \`${escapeSlackText(refusal.expectedStepId, 80)}\` further down the thread.`;
+    case 'replayed':
+      return 'This click was already answered; nothing was done again.';
   }
 }
 

@@ -22,6 +22,7 @@ export const EXPECTED_SOURCES = [
   'test/integration/reliability/slack-forgery.test.ts',
   'test/integration/reliability/slack-injection.test.ts',
   'test/integration/reliability/cli-fuzz.test.ts',
+  'test/integration/reliability/evidence-forgery.test.ts',
   'test/unit/reliability/edge-parsers-fuzz.test.ts',
   'test/unit/reliability/task-input-fuzz.test.ts',
   'test/unit/reliability/least-privilege.test.ts',

@@ -1,5 +1,6 @@
 import {
   GetObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
@@ -18,6 +19,8 @@ import {
 import {
   INDEX_DIR,
   RECORDS_DIR,
+  caseFolder,
+  indexFolder,
   indexPath,
   parseIndexPath,
   parseRecordPath,
@@ -94,7 +97,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async caseHead(caseId: string): Promise<CaseChainHead | undefined> {
-    const newest = (await this.listKeys(`${RECORDS_DIR}/${caseId}/`))
+    const newest = (await this.listKeys(`${caseFolder(caseId)}/`))
       .map((name) => ({ name, parsed: parseRecordPath(name) }))
       .filter((x) => x.parsed?.caseId === caseId)
       .sort((a, b) => (b.parsed?.sequence ?? 0) - (a.parsed?.sequence ?? 0))[0];
@@ -127,7 +130,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async listCaseFiles(caseId: string): Promise<EvidenceFile[]> {
-    return this.readAll(await this.listKeys(`${RECORDS_DIR}/${caseId}/`));
+    return this.readAll(await this.listKeys(`${caseFolder(caseId)}/`));
   }
 
   async listAccountFiles(accountId: string): Promise<EvidenceFile[]> {
@@ -136,7 +139,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async listCaseIndexFiles(caseId: string, accountId: string): Promise<EvidenceFile[]> {
-    const files = await this.readAll(await this.listKeys(`${INDEX_DIR}/${accountId}/`));
+    const files = await this.readAll(await this.listKeys(`${indexFolder(accountId)}/`));
     return files.filter((f) => {
       const parsed = parseEvidenceIndexEntry(f.content);
       return parsed.ok && parsed.value.caseId === caseId;
@@ -158,12 +161,53 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   async snapshot(): Promise<EvidenceSnapshot> {
-    const [records, index, publicKeys] = await Promise.all([
+    const [records, index, publicKeys, versions] = await Promise.all([
       this.listKeys(`${RECORDS_DIR}/`).then((keys) => this.readAll(keys)),
       this.listKeys(`${INDEX_DIR}/`).then((keys) => this.readAll(keys)),
       this.listPublicKeyFiles(),
+      this.overwrittenObjects(),
     ]);
-    return { records, index, publicKeys };
+    return { records, index, publicKeys, ...versions };
+  }
+
+  /**
+   * Evidence objects with more than one version (or a delete marker). The bucket is versioned, so
+   * an overwrite keeps the original as a noncurrent version while ListObjectsV2/GetObject see only
+   * the newest: without this, a record written over would verify as long as it was re-signed.
+   * Needs s3:ListBucketVersions; without it the verdict says versions were not checked.
+   */
+  private async overwrittenObjects(): Promise<Pick<EvidenceSnapshot, 'overwritten' | 'versionsUnchecked'>> {
+    const counts = new Map<string, number>();
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectVersionsCommand({
+            Bucket: this.bucket,
+            Prefix: this.prefix,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionIdMarker,
+          }),
+        );
+        for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+          const name = v.Key?.slice(this.prefix.length);
+          if (name && isCreateOnly(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker);
+    } catch (error) {
+      if (awsErrorCode(error) === 'AccessDenied') {
+        return { versionsUnchecked: `s3:ListBucketVersions denied on ${this.location}` };
+      }
+      throw toRootKeyError(error, { action: 's3:ListBucketVersions', where: this.location });
+    }
+    const overwritten = [...counts]
+      .filter(([, n]) => n > 1)
+      .map(([name, versions]) => ({ name, versions }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { overwritten };
   }
 
   /** Reports are derived documents: rewriting one makes a new object version, the old one stays retained. */
@@ -249,7 +293,7 @@ export class S3EvidenceStore implements EvidenceStorePort {
   }
 
   private async indexPositions(accountId: string): Promise<number[]> {
-    return (await this.listKeys(`${INDEX_DIR}/${accountId}/`))
+    return (await this.listKeys(`${indexFolder(accountId)}/`))
       .map((name) => parseIndexPath(name))
       .filter((p) => p?.accountId === accountId)
       .map((p) => p?.accountSequence ?? 0)
@@ -278,4 +322,9 @@ export class S3EvidenceStore implements EvidenceStorePort {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
     return results;
   }
+}
+
+/** Records, index entries and published keys are written once; reports are rewritten by design. */
+function isCreateOnly(name: string): boolean {
+  return name.startsWith(`${RECORDS_DIR}/`) || name.startsWith(`${INDEX_DIR}/`) || /^public-key[^/]*\.pem$/.test(name);
 }

@@ -14,6 +14,8 @@ import {
 import {
   INDEX_DIR,
   RECORDS_DIR,
+  caseFolder,
+  indexFolder,
   indexPath,
   parseIndexPath,
   parseRecordPath,
@@ -55,9 +57,9 @@ export class FileEvidenceStore implements EvidenceStorePort {
         `Account ${record.accountId} evidence position ${record.accountSequence} was taken by another writer`,
       );
     }
-    const caseDir = join(this.root, RECORDS_DIR, record.caseId);
-    const taken = (await this.names(caseDir)).some(
-      (n) => parseRecordPath(`${RECORDS_DIR}/${record.caseId}/${n}`)?.sequence === record.sequence,
+    const folder = caseFolder(record.caseId);
+    const taken = (await this.names(join(this.root, folder))).some(
+      (n) => parseRecordPath(`${folder}/${n}`)?.sequence === record.sequence,
     );
     const file = recordPath(record);
     if (taken || !(await this.createExclusive(file, serializeRecord(record)))) {
@@ -71,12 +73,13 @@ export class FileEvidenceStore implements EvidenceStorePort {
   }
 
   async caseHead(caseId: string): Promise<CaseChainHead | undefined> {
-    const names = (await this.names(join(this.root, RECORDS_DIR, caseId)))
-      .map((n) => ({ n, parsed: parseRecordPath(`${RECORDS_DIR}/${caseId}/${n}`) }))
+    const folder = caseFolder(caseId);
+    const names = (await this.names(join(this.root, folder)))
+      .map((n) => ({ n, parsed: parseRecordPath(`${folder}/${n}`) }))
       .filter((x) => x.parsed !== undefined)
       .sort((a, b) => (b.parsed?.sequence ?? 0) - (a.parsed?.sequence ?? 0));
     if (names.length === 0) return undefined;
-    const name = `${RECORDS_DIR}/${caseId}/${names[0].n}`;
+    const name = `${folder}/${names[0].n}`;
     const parsed = parseEvidenceRecord(await this.read(name));
     if (!parsed.ok)
       throw new EvidenceError(
@@ -104,8 +107,9 @@ export class FileEvidenceStore implements EvidenceStorePort {
   }
 
   async listCaseFiles(caseId: string): Promise<EvidenceFile[]> {
-    const names = (await this.names(join(this.root, RECORDS_DIR, caseId))).sort();
-    return Promise.all(names.map((n) => this.file(`${RECORDS_DIR}/${caseId}/${n}`)));
+    const folder = caseFolder(caseId);
+    const names = (await this.names(join(this.root, folder))).sort();
+    return Promise.all(names.map((n) => this.file(`${folder}/${n}`)));
   }
 
   async listAccountFiles(accountId: string): Promise<EvidenceFile[]> {
@@ -195,8 +199,9 @@ export class FileEvidenceStore implements EvidenceStorePort {
   }
 
   private async indexPositions(accountId: string): Promise<number[]> {
-    return (await this.names(join(this.root, INDEX_DIR, accountId)))
-      .map((n) => parseIndexPath(`${INDEX_DIR}/${accountId}/${n}`)?.accountSequence)
+    const folder = indexFolder(accountId);
+    return (await this.names(join(this.root, folder)))
+      .map((n) => parseIndexPath(`${folder}/${n}`)?.accountSequence)
       .filter((n): n is number => n !== undefined)
       .sort((a, b) => a - b);
   }

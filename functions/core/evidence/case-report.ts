@@ -66,9 +66,11 @@ export function buildCaseReportModel(input: CaseReportInput): CaseReportModel {
     keys: detection ? maskedKeysOf(detection) : [],
     integrity: {
       ok: input.integrity.ok,
-      summary: input.integrity.ok
-        ? `Verified ${input.generatedAt}: ${records.length} record(s), hash chain intact, ${signatures} signature(s) valid.`
-        : `Verification ${input.generatedAt} FAILED: ${problems.length} problem(s). Do not rely on this case's evidence before they are explained.`,
+      summary: `${
+        input.integrity.ok
+          ? `Verified ${input.generatedAt}: ${records.length} record(s), hash chain intact, ${signatures} signature(s) valid.`
+          : `Verification ${input.generatedAt} FAILED: ${problems.length} problem(s). Do not rely on this case's evidence before they are explained.`
+      } ${keyTrustSentence(input.integrity)}`,
       problems,
     },
     evidenceLocation: input.evidenceLocation,
@@ -95,6 +97,14 @@ export function buildCaseReportModel(input: CaseReportInput): CaseReportModel {
       json: JSON.stringify(r.data, null, 2),
     })),
   };
+}
+
+/** Whether the signing key was pinned, and which fingerprint signed how many records: an auditor's first question. */
+function keyTrustSentence(integrity: EvidenceVerification): string {
+  const signed = integrity.signers.map((s) => `sha256:${s.fingerprint} signed ${s.records}`).join('; ');
+  return integrity.pinned
+    ? `Signing key pinned${signed ? ` (${signed})` : ''}.`
+    : `Signing key UNPINNED${signed ? ` (${signed})` : ''}: compare the fingerprint with the pin kept apart from the evidence.`;
 }
 
 /** The report as Markdown: headings, tables and fenced JSON, readable as plain text too. */

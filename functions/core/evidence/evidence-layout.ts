@@ -1,5 +1,7 @@
 import type { EvidenceEventType } from '../../ports/evidence-recorder';
-import { EVIDENCE_EVENT_TYPES, type EvidenceIndexEntry, type EvidenceRecord } from './evidence-record';
+import { isAccountId } from '../account';
+import { InvalidInputError } from '../errors';
+import { EVIDENCE_EVENT_TYPES, SAFE_CASE_ID, type EvidenceIndexEntry, type EvidenceRecord } from './evidence-record';
 
 /**
  * Where evidence lives, relative to the evidence root (a folder, or an S3 prefix):
@@ -23,16 +25,40 @@ export const INDEX_DIR = 'accounts';
 export const REPORTS_DIR = 'reports';
 export const PUBLIC_KEY_FILE = 'public-key.pem';
 
+/**
+ * The folder of a case's records. Every path built from a case id goes through here (or through
+ * {@link reportPath}), so that `../x`, `a/b` or an absolute path can never leave the evidence root.
+ */
+export function caseFolder(caseId: string): string {
+  return `${RECORDS_DIR}/${safeCaseId(caseId)}`;
+}
+
 export function recordPath(record: Pick<EvidenceRecord, 'caseId' | 'sequence' | 'type'>): string {
-  return `${RECORDS_DIR}/${record.caseId}/${String(record.sequence).padStart(6, '0')}-${record.type}.json`;
+  return `${caseFolder(record.caseId)}/${String(record.sequence).padStart(6, '0')}-${record.type}.json`;
+}
+
+export function indexFolder(accountId: string): string {
+  if (typeof accountId !== 'string' || !isAccountId(accountId)) {
+    throw new InvalidInputError(`Not an account id: ${String(accountId).slice(0, 40)}`, ['accountId: 12 digits']);
+  }
+  return `${INDEX_DIR}/${accountId}`;
 }
 
 export function indexPath(entry: Pick<EvidenceIndexEntry, 'accountId' | 'accountSequence'>): string {
-  return `${INDEX_DIR}/${entry.accountId}/${String(entry.accountSequence).padStart(9, '0')}.json`;
+  return `${indexFolder(entry.accountId)}/${String(entry.accountSequence).padStart(9, '0')}.json`;
 }
 
 export function reportPath(caseId: string, format: 'md' | 'html'): string {
-  return `${REPORTS_DIR}/${caseId}.${format}`;
+  return `${REPORTS_DIR}/${safeCaseId(caseId)}.${format}`;
+}
+
+function safeCaseId(caseId: string): string {
+  if (typeof caseId !== 'string' || !SAFE_CASE_ID.test(caseId)) {
+    throw new InvalidInputError(`Not a case id: ${String(caseId).slice(0, 140)}`, [
+      'caseId: letters, digits, ".", "_", "-" only, starting with a letter or digit, up to 128 characters',
+    ]);
+  }
+  return caseId;
 }
 
 const RECORD_PATH = /^cases\/([^/]+)\/(\d{6,})-([a-z-]+)\.json$/;

@@ -10,7 +10,7 @@ export interface TrustedKey {
 }
 
 export type SignatureCheck =
-  | { status: 'valid'; keyId: string }
+  | { status: 'valid'; keyId: string; fingerprint: string }
   | { status: 'invalid'; keyId: string; reason: string }
   | { status: 'unknown-key'; keyId: string };
 
@@ -33,6 +33,44 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
 export function localKeyId(publicKeyPem: string): string {
   const key = createPublicKey(extractPem(publicKeyPem));
   return `local-${key.asymmetricKeyType ?? 'key'}-${publicKeyFingerprint(publicKeyPem).slice(0, 16)}`;
+}
+
+const LOCAL_KEY_ID = /^local-/;
+
+/**
+ * Why a key may not be trusted under the id it claims, or undefined when it may. A local key id is
+ * derived from the key (algorithm + fingerprint), so a file that names another id lies about its key.
+ * A KMS key id (an ARN) cannot be derived from the key; KMS binds the two when `--kms-key-id` fetches it.
+ */
+export function keyIdProblem(key: TrustedKey): string | undefined {
+  if (!LOCAL_KEY_ID.test(key.keyId)) return undefined;
+  const derived = localKeyId(key.publicKeyPem);
+  return derived === key.keyId
+    ? undefined
+    : `claims key id ${key.keyId}, but the key it holds (sha256:${publicKeyFingerprint(key.publicKeyPem)}) has id ${derived}`;
+}
+
+/** Key ids claimed by more than one distinct key: a record naming such an id could be signed by either. */
+export function ambiguousKeyIds(keys: readonly TrustedKey[]): Map<string, TrustedKey[]> {
+  const byId = new Map<string, Map<string, TrustedKey>>();
+  for (const k of keys) {
+    const distinct = byId.get(k.keyId) ?? new Map<string, TrustedKey>();
+    if (!distinct.has(publicKeyFingerprint(k.publicKeyPem))) distinct.set(publicKeyFingerprint(k.publicKeyPem), k);
+    byId.set(k.keyId, distinct);
+  }
+  const result = new Map<string, TrustedKey[]>();
+  for (const [id, distinct] of byId) if (distinct.size > 1) result.set(id, [...distinct.values()]);
+  return result;
+}
+
+/** A fingerprint as people write it (`sha256:AB12…`, `ab12…`), normalized to lower-case hex; undefined when it is none. */
+export function normalizeFingerprint(text: string): string | undefined {
+  const hex = text
+    .trim()
+    .replace(/^sha256:/i, '')
+    .replace(/:/g, '')
+    .toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
 /**
@@ -78,19 +116,31 @@ export function verifyWithKey(signature: EvidenceSignature, digest: string, body
 /**
  * A verifier over a fixed set of trusted keys. The record's `keyId` picks the key: the signature
  * block is outside the digest, so accepting "any trusted key" would let the key id be edited unseen.
+ * One id names one key: a key whose local id is not derived from it is not trusted at all, and an
+ * id claimed by two different keys verifies nothing (either could have signed; callers list both).
  */
 export function createSignatureVerifier(keys: readonly TrustedKey[]): SignatureVerifier {
-  const byId = new Map<string, KeyObject[]>();
-  for (const k of keys) {
-    const list = byId.get(k.keyId) ?? [];
-    list.push(createPublicKey(k.publicKeyPem));
-    byId.set(k.keyId, list);
+  const honest = keys.filter((k) => keyIdProblem(k) === undefined);
+  const ambiguous = ambiguousKeyIds(honest);
+  const byId = new Map<string, { key: KeyObject; fingerprint: string }>();
+  for (const k of honest) {
+    if (!ambiguous.has(k.keyId)) {
+      byId.set(k.keyId, { key: createPublicKey(k.publicKeyPem), fingerprint: publicKeyFingerprint(k.publicKeyPem) });
+    }
   }
   return (signature, digest, body) => {
-    const candidates = byId.get(signature.keyId);
-    if (!candidates) return { status: 'unknown-key', keyId: signature.keyId };
-    if (candidates.some((key) => verifyWithKey(signature, digest, body, key))) {
-      return { status: 'valid', keyId: signature.keyId };
+    const claimants = ambiguous.get(signature.keyId);
+    if (claimants) {
+      return {
+        status: 'invalid',
+        keyId: signature.keyId,
+        reason: `key id ${signature.keyId} is claimed by ${claimants.length} different keys (${claimants.map((k) => `sha256:${publicKeyFingerprint(k.publicKeyPem)}`).join(', ')}): the signer cannot be told apart`,
+      };
+    }
+    const candidate = byId.get(signature.keyId);
+    if (!candidate) return { status: 'unknown-key', keyId: signature.keyId };
+    if (verifyWithKey(signature, digest, body, candidate.key)) {
+      return { status: 'valid', keyId: signature.keyId, fingerprint: candidate.fingerprint };
     }
     return {
       status: 'invalid',

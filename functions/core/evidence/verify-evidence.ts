@@ -30,7 +30,11 @@ export interface EvidenceFile {
  * - `index-mismatch`: the account index names a different record for a position;
  * - `incomplete`: a case has no outcome record (only a problem when completeness is required);
  * - `expected-digest-missing`: a digest known from elsewhere (Slack, Security Hub, the case store) is not here;
- * - `unexpected-file`: a file in the evidence folders that is not a record or index entry.
+ * - `unexpected-file`: a file in the evidence folders that is not a record or index entry;
+ * - `key-id-mismatch` / `ambiguous-key-id`: a published key file names an id not derived from its key,
+ *   or two different keys claim one id (either could have signed what names it);
+ * - `overwritten`: the store holds more than one version of an evidence object (S3 versioning): it was
+ *   written over, and the verifier reads only the newest.
  */
 export type EvidenceProblemKind =
   | 'unparseable'
@@ -46,7 +50,10 @@ export type EvidenceProblemKind =
   | 'index-mismatch'
   | 'incomplete'
   | 'expected-digest-missing'
-  | 'unexpected-file';
+  | 'unexpected-file'
+  | 'key-id-mismatch'
+  | 'ambiguous-key-id'
+  | 'overwritten';
 
 /** One problem, naming the exact record: its file (existing or expected) and/or its chain positions. */
 export interface EvidenceProblem {
@@ -84,6 +91,13 @@ export interface EvidenceVerification {
   accountChains: number;
   signaturesValid: number;
   keyIds: string[];
+  /**
+   * Which key signed how many intact records, by fingerprint. Without a pin this is the only thing
+   * that ties the evidence to a key: whoever can write the folder can also publish a key and re-sign.
+   */
+  signers: { keyId: string; fingerprint: string; records: number }[];
+  /** Whether the trusted keys came from outside the evidence (a pin), not from the keys published beside it. */
+  pinned: boolean;
 }
 
 export interface VerifyEvidenceInput {
@@ -98,6 +112,8 @@ export interface VerifyEvidenceInput {
   requireComplete?: boolean;
   /** Digests known from outside (Slack thread, Security Hub note, case store): each must be a record here. */
   expectedDigests?: string[];
+  /** The verifier's keys come from a pin kept apart from the evidence (default false: published beside it). */
+  pinned?: boolean;
 }
 
 interface Entry {
@@ -105,6 +121,8 @@ interface Entry {
   record: EvidenceRecord;
   /** Digest recomputes and signature verifies. */
   intact: boolean;
+  /** Fingerprint of the key whose signature verified. */
+  signedBy?: string;
 }
 
 /**
@@ -126,6 +144,7 @@ export function verifyEvidence(input: VerifyEvidenceInput): EvidenceVerification
   const problems: EvidenceProblem[] = [];
   const entries: Entry[] = [];
   const keyIds = new Set<string>();
+  const signers = new Map<string, { keyId: string; fingerprint: string; records: number }>();
   let signaturesValid = 0;
 
   for (const file of [...input.records].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -135,6 +154,15 @@ export function verifyEvidence(input: VerifyEvidenceInput): EvidenceVerification
     if (entry.intact) {
       signaturesValid += 1;
       keyIds.add(entry.record.signature.keyId);
+      const fingerprint = entry.signedBy ?? '';
+      const signer = signers.get(`${entry.record.signature.keyId} ${fingerprint}`);
+      if (signer) signer.records += 1;
+      else
+        signers.set(`${entry.record.signature.keyId} ${fingerprint}`, {
+          keyId: entry.record.signature.keyId,
+          fingerprint,
+          records: 1,
+        });
     }
   }
 
@@ -223,6 +251,8 @@ export function verifyEvidence(input: VerifyEvidenceInput): EvidenceVerification
     accountChains,
     signaturesValid,
     keyIds: [...keyIds].sort(),
+    signers: [...signers.values()].sort((a, b) => b.records - a.records || a.fingerprint.localeCompare(b.fingerprint)),
+    pinned: input.pinned ?? false,
   };
 }
 
@@ -260,8 +290,24 @@ function examineRecordFile(file: EvidenceFile, verifySignature: SignatureVerifie
   }
   const record = parsed.value;
   const where = { file: file.name, caseId: record.caseId, sequence: record.sequence };
+  let canonical: string;
+  let digest: string;
+  try {
+    canonical = serializeRecord(record);
+    digest = computeDigest(record);
+  } catch (error) {
+    // -0, a lone surrogate: JSON.parse accepts them, canonical JSON (RFC 8785, I-JSON) cannot hold them,
+    // so rootkey never wrote this. Listed, and the record still takes its chain positions.
+    problems.push({
+      kind: 'not-canonical',
+      ...where,
+      message: `holds a value canonical JSON cannot represent (${(error as Error).message}): it was edited`,
+    });
+    return { file: file.name, record, intact: false };
+  }
   let intact = true;
-  if (serializeRecord(record) !== file.content) {
+  let signedBy: string | undefined;
+  if (canonical !== file.content) {
     intact = false;
     problems.push({
       kind: 'not-canonical',
@@ -269,7 +315,6 @@ function examineRecordFile(file: EvidenceFile, verifySignature: SignatureVerifie
       message: 'the file is not the canonical JSON that was written: it was edited',
     });
   }
-  const digest = computeDigest(record);
   if (digest !== record.digest) {
     intact = false;
     problems.push({
@@ -279,7 +324,8 @@ function examineRecordFile(file: EvidenceFile, verifySignature: SignatureVerifie
     });
   } else {
     const check = verifySignature(record.signature, record.digest, recordBody(record));
-    if (check.status !== 'valid') {
+    if (check.status === 'valid') signedBy = check.fingerprint;
+    else {
       intact = false;
       problems.push({
         kind: check.status === 'unknown-key' ? 'unknown-key' : 'bad-signature',
@@ -298,7 +344,7 @@ function examineRecordFile(file: EvidenceFile, verifySignature: SignatureVerifie
       message: `the file name says case ${named.caseId} #${named.sequence} (${named.type}) but it holds case ${record.caseId} #${record.sequence} (${record.type}): records were reordered, renamed or moved (expected at ${recordPath(record)})`,
     });
   }
-  return { file: file.name, record, intact };
+  return { file: file.name, record, intact, signedBy };
 }
 
 interface ReadIndex {
@@ -323,7 +369,7 @@ function readIndex(files: EvidenceFile[], problems: EvidenceProblem[]): ReadInde
     }
     const entry = parsed.value;
     const where = { file: file.name, accountId: entry.accountId, accountSequence: entry.accountSequence };
-    if (serializeIndexEntry(entry) !== file.content) {
+    if (canonicalIndexEntry(entry) !== file.content) {
       problems.push({
         kind: 'not-canonical',
         ...where,
@@ -349,6 +395,15 @@ function readIndex(files: EvidenceFile[], problems: EvidenceProblem[]): ReadInde
   return result;
 }
 
+/** The entry's canonical text, or undefined when it holds a value canonical JSON refuses. */
+function canonicalIndexEntry(entry: EvidenceIndexEntry): string | undefined {
+  try {
+    return serializeIndexEntry(entry);
+  } catch {
+    return undefined;
+  }
+}
+
 function crossCheckIndex(
   index: ReadIndex,
   entries: Entry[],
@@ -356,10 +411,32 @@ function crossCheckIndex(
   missingReported: Set<string>,
 ) {
   const byAccountPosition = groupBy(entries, (e) => `${e.record.accountId}#${e.record.accountSequence}`);
-  const byDigest = new Set(entries.map((e) => e.record.digest));
+  const byDigest = groupBy(entries, (e) => e.record.digest);
   for (const { file, entry } of index.entries) {
     const occupants = byAccountPosition.get(`${entry.accountId}#${entry.accountSequence}`) ?? [];
     const expectedFile = recordPath(entry);
+    // The entry's digest names a record: every other field of the entry must say what that record says.
+    for (const named of byDigest.get(entry.digest) ?? []) {
+      const r = named.record;
+      const differs = (
+        [
+          ['account', entry.accountId, r.accountId],
+          ['account position', entry.accountSequence, r.accountSequence],
+          ['case', entry.caseId, r.caseId],
+          ['case sequence', entry.sequence, r.sequence],
+          ['type', entry.type, r.type],
+        ] as const
+      ).filter(([, a, b]) => a !== b);
+      if (differs.length) {
+        problems.push({
+          kind: 'index-mismatch',
+          file,
+          accountId: entry.accountId,
+          accountSequence: entry.accountSequence,
+          message: `the index entry names record ${named.file} by its digest but disagrees on ${differs.map(([what, a, b]) => `${what} (${String(a)} in the index, ${String(b)} in the record)`).join(', ')}: the index was edited`,
+        });
+      }
+    }
     if (occupants.length === 0 && !byDigest.has(entry.digest)) {
       problems.push({
         kind: 'missing',

@@ -23,6 +23,7 @@ export function registerDecisionButtons(app: App, ctx: ListenerContext): void {
         userId: click.userId,
         action,
         ...(click.userName ? { userName: click.userName } : {}),
+        ...(click.actionTs ? { actionTs: click.actionTs } : {}),
       };
       await submitVote(ctx, client, logger, input, click.message);
     });

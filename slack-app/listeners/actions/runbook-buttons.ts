@@ -33,7 +33,12 @@ export function registerRunbookButtons(app: App, ctx: ListenerContext): void {
 }
 
 function who(click: ButtonClick) {
-  return { caseId: click.caseId, userId: click.userId, ...(click.userName ? { userName: click.userName } : {}) };
+  return {
+    caseId: click.caseId,
+    userId: click.userId,
+    ...(click.userName ? { userName: click.userName } : {}),
+    ...(click.actionTs ? { actionTs: click.actionTs } : {}),
+  };
 }
 
 /** A confirmed step loses its buttons and says who confirmed it; everything else is told to the clicker. */

@@ -12,7 +12,7 @@ export const ROOTKEY_COMMAND = '/rootkey';
 /**
  * `/rootkey status | scan ACCOUNT | help`. Answers are ephemeral. Usage errors are answered in the ack
  * itself; reading cases and starting a check happen after the ack and answer through `respond`.
- * Starting a check is authorized like an approval.
+ * Reading the status and starting a check are authorized like an approval.
  */
 export function registerRootkeyCommand(app: App, ctx: ListenerContext): void {
   app.command(ROOTKEY_COMMAND, async ({ ack, body, respond, logger }) => {
@@ -21,7 +21,13 @@ export function registerRootkeyCommand(app: App, ctx: ListenerContext): void {
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
     if (sub === 'status' && rest.length === 0) {
       await ack();
-      await reply(statusReply(await ctx.services.cases.list({ openOnly: true })));
+      // Which accounts hold root keys is for approvers only; others are refused privately (ephemeral).
+      const approvers = ctx.services.approvers;
+      if (!isAuthorizedApprover(cmd.userId, await approvers.approverIds())) {
+        await reply(voteRefusalText({ code: 'not-approver' }, approvers.describe()));
+      } else {
+        await reply(statusReply(await ctx.services.cases.list({ openOnly: true })));
+      }
     } else if (sub === 'scan' && rest.length === 1 && isAccountId(rest[0]!)) {
       await ack({ response_type: 'ephemeral', text: `Checking that you may start a check of \`${rest[0]}\`…` });
       const approvers = ctx.services.approvers;

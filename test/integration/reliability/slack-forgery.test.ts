@@ -348,7 +348,8 @@ describe('genuine requests from people who may not decide', () => {
     // Prepare
     const c = awaitingCase({ requiredApprovals: 2 });
     h = await startSlackAppHarness([c]);
-    // Act: alice clicks "Delete" twice (two genuine requests), then "Runbook", then bob agrees.
+    // Act: alice clicks "Delete" twice (two genuine requests), then changes her vote to "Runbook"
+    // (allowed until the case is decided), then bob agrees with her final choice.
     const own = [
       await h.send(click(c, ALICE, ACTION_IDS.delete)),
       await h.send(click(c, ALICE, ACTION_IDS.delete)),
@@ -356,7 +357,7 @@ describe('genuine requests from people who may not decide', () => {
     ];
     const afterAlice = await h.cases.get(c.caseId);
     const successesAfterAlice = h.callbacks.successes.length;
-    await h.send(click(c, BOB, ACTION_IDS.delete));
+    await h.send(click(c, BOB, ACTION_IDS.runbook));
     await eventually(() => h!.callbacks.successes.length === 1);
     // Assess
     const decided = await h.cases.get(c.caseId);
@@ -365,7 +366,7 @@ describe('genuine requests from people who may not decide', () => {
       id: 'forgery.self-second-approval',
       section: 'forgery',
       title: 'Self second approval under four-eyes (REQUIRED_APPROVALS=2)',
-      injected: 'the same approver clicks "Delete" twice and "Runbook" once; then a second approver agrees',
+      injected: 'the same approver clicks "Delete" twice and changes to "Runbook"; then a second approver agrees',
       outcome: `votes counted for the first approver: ${afterAlice.approval?.votes.length ?? 0}; decision after her clicks: ${successesAfterAlice}; decided by ${approvers.length} distinct approvers`,
       counts: {
         requests: own.length + 1,
@@ -376,7 +377,7 @@ describe('genuine requests from people who may not decide', () => {
       holds: successesAfterAlice === 0 && new Set(approvers).size === 2,
     });
     expect(own.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect(afterAlice.approval?.votes.map((v) => v.userId)).toEqual([ALICE.id]);
+    expect(afterAlice.approval?.votes.map((v) => [v.userId, v.action])).toEqual([[ALICE.id, 'runbook']]);
     expect(afterAlice.decision).toBeUndefined();
     expect(successesAfterAlice).toBe(0);
     expect(new Set(approvers)).toEqual(new Set([ALICE.id, BOB.id]));

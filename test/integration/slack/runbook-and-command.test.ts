@@ -1,7 +1,16 @@
 import { runbookForCase } from '../../../functions/core/runbook';
 import { ACTION_IDS, runbookStepBlockId } from '../../../slack-app/blocks/ids';
 import { APPROVAL_MESSAGE, awaitingCase, NOW, runbookCase } from '../../support/slack/case-fixture';
-import { ALICE, BOB, MALLORY, startSlackAppHarness, type SlackAppHarness } from './slack-app-harness';
+import { buttonClickBody } from '../../support/slack/signed-requests';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  MALLORY,
+  eventually,
+  startSlackAppHarness,
+  type SlackAppHarness,
+} from './slack-app-harness';
 
 const RUNBOOK_TOKEN = 'SECRET-TASK-TOKEN-runbook-1';
 
@@ -32,6 +41,39 @@ describe('guided runbook in Slack', () => {
     const actions = blocks.find((b) => b.type === 'actions')!;
     expect(actions.block_id).toBe(runbookStepBlockId(first));
     expect(actions.elements!.map((e) => e.value)).toEqual([c.caseId, c.caseId]);
+  });
+
+  it('runs one verification for a "Verify now" click replayed byte for byte, even after the workflow waits again', async () => {
+    // Prepare: one genuine signed click, captured.
+    h = await startSlackAppHarness([c]);
+    const body = buttonClickBody({
+      user: ALICE,
+      actionId: ACTION_IDS.verifyNow,
+      value: c.caseId,
+      blockId: runbookStepBlockId(first),
+      channel: CHANNEL,
+      messageTs: '1780315200.000200',
+    });
+    // Act: the click, then the workflow's next wait (the key was still there), then the replays.
+    expect((await h.send(body)).status).toBe(200);
+    await h.cases.update(c.caseId, (await h.cases.get(c.caseId)).version, (cur) => ({
+      ...cur,
+      pendingTask: {
+        kind: 'runbook-step',
+        token: 'SECRET-TASK-TOKEN-runbook-2',
+        since: NOW.toISOString(),
+        stepId: first,
+      },
+    }));
+    const replays = await Promise.all(Array.from({ length: 5 }, () => h.send(body)));
+    // Assess
+    expect(replays.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(h.callbacks.successes).toHaveLength(1);
+    expect((await h.cases.get(c.caseId)).pendingTask?.token).toBe('SECRET-TASK-TOKEN-runbook-2');
+    await eventually(() => h.slack.callsTo('chat.postEphemeral').length >= 6);
+    expect(
+      h.slack.callsTo('chat.postEphemeral').filter((x) => String(x.args.text).includes('already answered')),
+    ).toHaveLength(5);
   });
 
   it('confirms the pending step for the workflow and marks the step message done', async () => {
@@ -106,6 +148,17 @@ describe('/rootkey', () => {
     expect(responses()).toEqual([expect.stringContaining('Open root access key cases (1)')]);
     expect(responses()[0]).toContain('payments &lt;@U0EVIL&gt;');
     expect(h.slack.callsTo('response_url')[0]!.args.response_type).toBe('ephemeral');
+  });
+
+  it('tells an outsider privately that status is for approvers, naming no account', async () => {
+    h = await startSlackAppHarness([open]);
+    const ack = await h.command(MALLORY, 'status');
+    expect(ack.status).toBe(200);
+    expect(responses()).toEqual([expect.stringContaining('not an approver')]);
+    expect(responses()[0]).not.toContain(open.accountId);
+    expect(responses()[0]).not.toContain('payments');
+    expect(h.slack.callsTo('response_url')[0]!.args.response_type).toBe('ephemeral');
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('starts a check of a valid account for an approver', async () => {

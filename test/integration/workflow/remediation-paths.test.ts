@@ -281,10 +281,11 @@ describe('the remediation workflow, executed locally from the synthesized defini
     expect(second.states().slice(-3)).toEqual(['UseOpenCase', 'RecordDuplicateTrigger', 'DuplicateTrigger']);
     expect(await world.cases.list({ accountId: MEMBER })).toHaveLength(1);
     expect(world.notifier.of(c.caseId, 'requestApproval')).toHaveLength(1);
+    // The request is recorded before it goes out (and so before the finding is marked NOTIFIED).
     expect(await world.evidenceTypes(c.caseId)).toEqual([
       'detection',
-      'finding-update',
       'approval-requested',
+      'finding-update',
       'detection',
     ]);
     // The first workflow goes on undisturbed.

@@ -1,5 +1,6 @@
 import {
   GetObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -11,10 +12,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 /**
  * An in-memory S3 bucket behind aws-sdk-client-mock, honouring what the evidence store relies on:
  * `IfNoneMatch: '*'` (412 PreconditionFailed when the key exists), NoSuchKey, and ListObjectsV2 pages
- * (deliberately small, so that every listing paginates).
+ * (deliberately small, so that every listing paginates), and — as in a versioned bucket — a version
+ * count per key that ListObjectVersions reports (one page; every put adds a version).
  */
 export function s3BucketDouble(pageSize = 2) {
   const objects = new Map<string, string>();
+  const versions = new Map<string, number>();
   const s3 = mockClient(S3Client);
   s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string; IfNoneMatch?: string }) => {
     if (input.IfNoneMatch === '*' && objects.has(input.Key)) {
@@ -26,6 +29,7 @@ export function s3BucketDouble(pageSize = 2) {
       });
     }
     objects.set(input.Key, input.Body);
+    versions.set(input.Key, (versions.get(input.Key) ?? 0) + 1);
     return { ETag: '"etag"' };
   });
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
@@ -51,5 +55,13 @@ export function s3BucketDouble(pageSize = 2) {
       NextContinuationToken: more ? String(start + pageSize) : undefined,
     };
   });
-  return { s3, objects, client: new S3Client({ region: 'us-east-1' }) };
+  s3.on(ListObjectVersionsCommand).callsFake((input: { Prefix?: string }) => ({
+    Versions: [...versions]
+      .filter(([k]) => k.startsWith(input.Prefix ?? ''))
+      .flatMap(([Key, n]) =>
+        Array.from({ length: n }, (_, i) => ({ Key, VersionId: `v${i + 1}`, IsLatest: i === n - 1 })),
+      ),
+    IsTruncated: false,
+  }));
+  return { s3, objects, versions, client: new S3Client({ region: 'us-east-1' }) };
 }

@@ -41,6 +41,13 @@ export interface SlackUser {
 
 const TEAM = { id: 'T0TEST', domain: 'rootkey-test' };
 
+/** Each click gets its own Slack action time, as real clicks do; a replay reuses the body (and so the time). */
+let actionCounter = 0;
+function nextActionTs(): string {
+  actionCounter += 1;
+  return `1780315200.${String(actionCounter).padStart(6, '0')}`;
+}
+
 /** A `block_actions` payload for a button click on a message, form-encoded as Slack sends it. */
 export function buttonClickBody(input: {
   user: SlackUser;
@@ -50,6 +57,7 @@ export function buttonClickBody(input: {
   channel: string;
   messageTs: string;
   triggerId?: string;
+  actionTs?: string;
 }): string {
   const payload = {
     type: 'block_actions',
@@ -68,7 +76,7 @@ export function buttonClickBody(input: {
         action_id: input.actionId,
         block_id: input.blockId ?? 'rootkey.decision-actions',
         value: input.value,
-        action_ts: '1780315200.000001',
+        action_ts: input.actionTs ?? nextActionTs(),
       },
     ],
   };

@@ -276,6 +276,35 @@ describe('the evidence bucket', () => {
     });
   });
 
+  it('refuses a PutObject on records, index entries and keys unless it carries If-None-Match: *', () => {
+    const stack = new Stack(new App({ context: cdkJsonContext() }), 'CreateOnly');
+    const storage = new EvidenceStorage(stack, 'Evidence', {
+      encryptionKey: new EncryptionKeys(stack, 'Keys').dataKey,
+      retentionYears: 1,
+    });
+    const objects = (pattern: string) => ({
+      'Fn::Join': [
+        '',
+        [{ 'Fn::GetAtt': [stack.getLogicalId(storage.bucket.node.defaultChild as never), 'Arn'] }, `/${pattern}`],
+      ],
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'EvidenceIsCreateOnly',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Resource: [objects('accounts/*'), objects('cases/*'), objects('public-key*')],
+            Condition: { StringNotEquals: { 's3:if-none-match': '*' } },
+          },
+        ]),
+      },
+    });
+  });
+
   it('denies deleting evidence objects to every principal', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^Evidence(?!AccessLogs)') },

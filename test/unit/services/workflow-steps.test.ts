@@ -7,6 +7,9 @@ import { describeCaughtError, recordFailure } from '../../../functions/services/
 import { recordOutcome } from '../../../functions/services/record-outcome';
 import { recordRunbookStep } from '../../../functions/services/record-runbook-step';
 import { returnToApproval } from '../../../functions/services/return-to-approval';
+import { requestApproval } from '../../../functions/services/request-approval';
+import { recordVote } from '../../../functions/services/record-vote';
+import type { EvidenceService } from '../../../functions/services/evidence-service';
 import { handleRunbookTimeout } from '../../../functions/services/runbook-timeout';
 import { startRunbook } from '../../../functions/services/start-runbook';
 import { detectAccount } from '../../../functions/services/scan-accounts';
@@ -111,6 +114,37 @@ describe('handleApprovalTimeout around a late click', () => {
     expect(result.next).toBe('wait');
     expect((await world.cases.get(CASE_ID)).approval?.expiredAt).toBeUndefined();
     expect(world.notifier.of(CASE_ID, 'remind')).toHaveLength(0);
+  });
+});
+
+describe('requestApproval', () => {
+  it('records the approval request before the fastest approver can decide', async () => {
+    // Prepare: the approver clicks the moment the message is posted, before requestApproval returns.
+    world = serviceDeps([caseFixture()]);
+    const callbacks = { sent: [] as unknown[] };
+    const workflow = {
+      sendTaskSuccess: async (_token: string, output: unknown) => void callbacks.sent.push(output),
+      sendTaskFailure: async () => undefined,
+    };
+    const approvers = { approverIds: async () => new Set(['U0APPROVER']), describe: () => '<@U0APPROVER>' };
+    const post = world.notifier.requestApproval.bind(world.notifier);
+    world.notifier.requestApproval = async (c) => {
+      const ref = await post(c);
+      await recordVote(world.deps, workflow as never, approvers as never, {
+        caseId: c.caseId,
+        userId: 'U0APPROVER',
+        action: 'delete',
+      });
+      return ref;
+    };
+    // Act
+    await requestApproval(world.deps, { caseId: CASE_ID, token: 'TASK-TOKEN-1' });
+    // Assess
+    const types = (await (world.deps.evidence as EvidenceService).readCase(CASE_ID)).map((r) => r.type);
+    expect(callbacks.sent).toHaveLength(1);
+    expect(types.indexOf('approval-requested')).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf('approval-requested')).toBeLessThan(types.indexOf('decision'));
+    expect(types.filter((t) => t === 'approval-requested')).toHaveLength(1);
   });
 });
 

@@ -169,6 +169,62 @@ describe('evaluateVote', () => {
       });
     });
 
+    it('lets an approver change their vote until the case is decided, so a split vote can be resolved', () => {
+      const alice = evaluateVote(c, vote('U0ALICE', 'delete'), ctx);
+      if (alice.kind === 'refused') throw new Error('alice refused');
+      const bob = evaluateVote(applyVote(c, alice, NOW), vote('U0BOB', 'runbook'), ctx);
+      if (bob.kind === 'refused') throw new Error('bob refused');
+      const split = applyVote(applyVote(c, alice, NOW), bob, NOW);
+
+      const changed = evaluateVote(split, vote('U0BOB', 'delete'), ctx);
+
+      expect(changed).toMatchObject({
+        kind: 'decided',
+        decision: { action: 'delete' },
+        changedFrom: { userId: 'U0BOB', action: 'runbook' },
+      });
+      if (changed.kind === 'refused') return;
+      expect(changed.votes.map((v) => [v.userId, v.action])).toEqual([
+        ['U0ALICE', 'delete'],
+        ['U0BOB', 'delete'],
+      ]);
+    });
+
+    it('refuses a replayed click, so that it cannot undo a later change of vote', () => {
+      const first = evaluateVote(c, vote('U0ALICE', 'delete'), { ...ctx, clickId: 'U0ALICE:1.1' });
+      if (first.kind === 'refused') throw new Error('first vote refused');
+      const afterFirst = applyVote(c, first, NOW, 'U0ALICE:1.1');
+      const change = evaluateVote(afterFirst, vote('U0ALICE', 'runbook'), { ...ctx, clickId: 'U0ALICE:2.2' });
+      if (change.kind === 'refused') throw new Error('change refused');
+      const afterChange = applyVote(afterFirst, change, NOW, 'U0ALICE:2.2');
+
+      const replay = evaluateVote(afterChange, vote('U0ALICE', 'delete'), { ...ctx, clickId: 'U0ALICE:1.1' });
+
+      expect(replay).toEqual({ kind: 'refused', refusal: { code: 'replayed' } });
+      expect(afterChange.approval?.votes.map((v) => v.action)).toEqual(['runbook']);
+    });
+
+    it('asks again for an exception vote whose expiry passed before the second approver agreed', () => {
+      const first = evaluateVote(c, vote('U0ALICE', 'accept-risk', { reason: 'batch job', expiresAt: inDays(2) }), ctx);
+      if (first.kind === 'refused') throw new Error('first vote refused');
+      const later = new Date(NOW.getTime() + 3 * DAY);
+
+      const second = evaluateVote(
+        applyVote(c, first, NOW),
+        vote('U0BOB', 'accept-risk', { reason: 'owner migrating', expiresAt: inDays(30) }),
+        { ...ctx, now: later },
+      );
+
+      expect(second).toMatchObject({
+        kind: 'recorded',
+        agreeing: 1,
+        required: 2,
+        lapsed: [{ userId: 'U0ALICE', expiresAt: inDays(2) }],
+      });
+      if (second.kind === 'refused') return;
+      expect(second.votes.map((v) => v.userId)).toEqual(['U0BOB']);
+    });
+
     it('does not decide while the approvers disagree', () => {
       const first = evaluateVote(c, vote('U0ALICE', 'delete'), ctx);
       if (first.kind === 'refused') throw new Error('first vote refused');

@@ -1,6 +1,10 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSignatureVerifier, parsePublicKeyFile } from '../../../../functions/core/evidence/evidence-signature';
+import {
+  createSignatureVerifier,
+  parsePublicKeyFile,
+  publicKeyFingerprint,
+} from '../../../../functions/core/evidence/evidence-signature';
 import { buildUnsignedRecord, computeDigest, recordBody } from '../../../../functions/core/evidence/evidence-record';
 import { LocalSigner, LOCAL_SIGNING_KEY_FILE } from '../../../../functions/adapters/local/local-signer';
 import { useTempDir } from '../../../support/evidence/temp-dir';
@@ -37,6 +41,7 @@ describe('LocalSigner', () => {
     expect(createSignatureVerifier([published])(signature, digest, recordBody(body))).toEqual({
       status: 'valid',
       keyId: signature.keyId,
+      fingerprint: publicKeyFingerprint(published.publicKeyPem),
     });
   });
 

@@ -1,8 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
+  ambiguousKeyIds,
   createSignatureVerifier,
   formatPublicKeyFile,
+  keyIdProblem,
   localKeyId,
+  normalizeFingerprint,
   parsePublicKeyFile,
   publicKeyFingerprint,
 } from '../../../../functions/core/evidence/evidence-signature';
@@ -29,7 +32,47 @@ describe('evidence signatures', () => {
 
     const check = createSignatureVerifier([key.trusted])(record.signature, record.digest, recordBody(record));
 
-    expect(check).toEqual({ status: 'valid', keyId: key.trusted.keyId });
+    expect(check).toEqual({
+      status: 'valid',
+      keyId: key.trusted.keyId,
+      fingerprint: publicKeyFingerprint(key.trusted.publicKeyPem),
+    });
+  });
+
+  it('trusts no key whose local key id is not derived from it, even when the signature verifies', () => {
+    const liar = testSigningKey('ed25519', 'local-ed25519-0000000000000000');
+    const record = signRecord(liar, unsigned);
+
+    const check = createSignatureVerifier([liar.trusted])(record.signature, record.digest, recordBody(record));
+
+    expect(check.status).toBe('unknown-key');
+    expect(keyIdProblem(liar.trusted)).toMatch(/claims key id local-ed25519-0000000000000000/);
+  });
+
+  it('verifies nothing under an id that two different keys claim', () => {
+    const arn = 'arn:aws:kms:us-east-1:999999999999:key/abc';
+    const genuine = testSigningKey('ecdsa', arn);
+    const second = testSigningKey('ecdsa', arn);
+    const record = signRecord(genuine, unsigned);
+
+    const check = createSignatureVerifier([genuine.trusted, second.trusted])(
+      record.signature,
+      record.digest,
+      recordBody(record),
+    );
+
+    expect(check).toMatchObject({ status: 'invalid', reason: expect.stringMatching(/claimed by 2 different keys/) });
+    expect([...ambiguousKeyIds([genuine.trusted, second.trusted]).keys()]).toEqual([arn]);
+  });
+
+  it.each([
+    ['sha256:' + 'AB'.repeat(32), 'ab'.repeat(32)],
+    ['ab'.repeat(32), 'ab'.repeat(32)],
+    ['ab:'.repeat(31) + 'ab', 'ab'.repeat(32)],
+    ['abc', undefined],
+    ['sha256:' + 'g'.repeat(64), undefined],
+  ])('normalizes the fingerprint %s', (text, expected) => {
+    expect(normalizeFingerprint(text)).toBe(expected);
   });
 
   it('rejects a signature made by another key that claims the trusted key id', () => {
