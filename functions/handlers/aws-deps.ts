@@ -15,6 +15,7 @@ import { DynamoCaseStore } from '../adapters/aws/dynamo-case-store';
 import { KmsSigner } from '../adapters/aws/kms-signer';
 import { AwsRootKeyRemover } from '../adapters/aws/root-key-remover';
 import { S3EvidenceStore } from '../adapters/aws/s3-evidence-store';
+import { S3SweepListStore } from '../adapters/aws/s3-sweep-list-store';
 import { SecurityHubFindings } from '../adapters/aws/security-hub-findings';
 import { SfnWorkflowCallbacks } from '../adapters/aws/sfn-workflow-callbacks';
 import { SlackNotifier } from '../adapters/slack/slack-notifier';
@@ -29,6 +30,8 @@ import type { WorkflowRuntime } from './workflow-runtime';
 export const WORKFLOW_ENV = {
   casesTable: 'CASES_TABLE_NAME',
   evidenceBucket: 'EVIDENCE_BUCKET_NAME',
+  /** Only the sweep's list function has it (and may write there). */
+  sweepListBucket: 'SWEEP_LIST_BUCKET_NAME',
   evidenceKmsKey: 'EVIDENCE_KMS_KEY_ARN',
   signingKey: 'EVIDENCE_SIGNING_KEY_ARN',
   slackSecretArn: 'SLACK_SECRET_ARN',
@@ -136,5 +139,10 @@ export async function createAwsRuntime(env: Env = process.env, tracer?: Tracer):
     clock: systemClock,
     settings: workflowSettingsFromEnv(env),
   };
-  return { deps, callbacks: new SfnWorkflowCallbacks(traced(new SFNClient({}))) };
+  // Built on first use: only the sweep's list function stores lists (and has the bucket's name).
+  const sweepLists = lazyPort(async () => {
+    const sweepBucket = requireEnv(env, WORKFLOW_ENV.sweepListBucket);
+    return new S3SweepListStore({ client: traced(new S3Client({})), bucket: sweepBucket });
+  });
+  return { deps, callbacks: new SfnWorkflowCallbacks(traced(new SFNClient({}))), sweepLists };
 }

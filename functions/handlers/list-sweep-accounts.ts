@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import type { SweepListStorePort } from '../ports/sweep-list-store';
 import type { Deps } from '../services/dependencies';
 import { listSweepAccounts, type SweepList } from '../services/list-sweep-accounts';
 import { accountIdSchema, parseTaskInput } from './handler-input';
@@ -12,12 +14,20 @@ const input = z.looseObject({
 });
 
 /** The organization sweep's first step: the accounts to start a workflow for. */
-export function createListSweepAccountsHandler(deps: Deps): TaskHandler<SweepList> {
+export function createListSweepAccountsHandler(deps: Deps, lists: SweepListStorePort): TaskHandler<SweepList> {
   return async (event) => {
     const start = parseTaskInput(input, event ?? {}, 'list-sweep-accounts');
     const scheduled = start.source === 'aws.events' && start['detail-type'] === 'Scheduled Event';
-    return listSweepAccounts(deps, { scheduled, ...(start.accounts ? { accounts: start.accounts } : {}) });
+    // One list per invocation: a retried list step writes a new object, never over one being read.
+    const listName = `${deps.clock.now().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}`;
+    return listSweepAccounts(deps, lists, {
+      scheduled,
+      listName,
+      ...(start.accounts ? { accounts: start.accounts } : {}),
+    });
   };
 }
 
-export const handler = lambdaHandler('list-sweep-accounts', ({ deps }) => createListSweepAccountsHandler(deps));
+export const handler = lambdaHandler('list-sweep-accounts', ({ deps, sweepLists }) =>
+  createListSweepAccountsHandler(deps, sweepLists),
+);

@@ -42,5 +42,5 @@ export const TASK_HANDLER_FACTORIES: Record<TaskId, (runtime: WorkflowRuntime) =
   'update-finding': ({ deps }) => createUpdateFindingHandler(deps),
   'record-outcome': ({ deps }) => createRecordOutcomeHandler(deps),
   'record-failure': ({ deps }) => createRecordFailureHandler(deps),
-  'list-sweep-accounts': ({ deps }) => createListSweepAccountsHandler(deps),
+  'list-sweep-accounts': ({ deps, sweepLists }) => createListSweepAccountsHandler(deps, sweepLists),
 };
