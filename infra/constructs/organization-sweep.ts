@@ -75,7 +75,9 @@ export class OrganizationSweep extends Construct {
       ],
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'sweep-lists/',
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Retained like the other buckets (CloudFormation cannot delete a bucket with objects); its
+      // lifecycle empties it within a week of the last sweep.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(
       this.lists,
