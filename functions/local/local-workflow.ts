@@ -486,7 +486,7 @@ export class LocalWorkflow implements WorkflowStarterPort {
     }
     for (const [stateName, state] of allStates(this.definitions[kind].definition)) {
       if (isDistributedMap(state)) {
-        bindings[stateName] = this.localDistributedMap(kind, stateName, state, bindings, execution, emit);
+        bindings[stateName] = this.localDistributedMap(kind, stateName, state, bindings, { execution, cancels, emit });
       }
     }
     return bindings;
@@ -506,9 +506,9 @@ export class LocalWorkflow implements WorkflowStarterPort {
     stateName: string,
     state: JsonObject,
     bindings: Record<string, LocalTaskHandler>,
-    execution: LocalExecution,
-    emit: (event: WorkflowEvent) => void,
+    run: { execution: LocalExecution; cancels: Map<string, () => void>; emit: (event: WorkflowEvent) => void },
   ): LocalTaskHandler {
+    const { execution, cancels, emit } = run;
     const { ProcessorConfig: _mode, ...processor } = state['ItemProcessor'] as JsonObject;
     const inline = new StateMachine({
       StartAt: stateName,
@@ -527,18 +527,37 @@ export class LocalWorkflow implements WorkflowStarterPort {
     return async (input) => {
       const { ItemReader: reader, MapInput: mapInput } = input as { ItemReader: JsonObject; MapInput: JsonObject };
       const items = await this.sweepLists.get({ bucket: String(reader['Bucket']), key: String(reader['Key']) });
-      const run = inline.run({ ...mapInput, [LOCAL_ITEMS]: items } as never, {
+      // Aborting the execution stops the iterations too (as stopping an execution stops its Map Run):
+      // the library's abort does not stop iterations still queued behind MaxConcurrency, so each
+      // task of an iteration refuses to run once the Map is stopped.
+      let stopped = false;
+      const guarded = Object.fromEntries(
+        Object.entries(bindings).map(([name, bound]): [string, LocalTaskHandler] => [
+          name,
+          async (taskInput) => {
+            if (stopped) throw new LocalTaskAborted(name);
+            return bound(taskInput);
+          },
+        ]),
+      );
+      const iterations = inline.run({ ...mapInput, [LOCAL_ITEMS]: items } as never, {
         overrides: {
-          taskResourceLocalHandlers: bindings,
+          taskResourceLocalHandlers: guarded,
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides(kind) } : {}),
         },
         noThrowOnAbort: true,
         context: { Execution: { Id: execution.id, Name: execution.name } },
       });
-      const recording = this.record(run.eventLogs, execution, emit, (log) => typeof log['index'] === 'number');
+      const cancel = `map:${stateName}:${randomUUID()}`;
+      cancels.set(cancel, () => {
+        stopped = true;
+        iterations.abort();
+      });
+      const recording = this.record(iterations.eventLogs, execution, emit, (log) => typeof log['index'] === 'number');
       try {
-        await run.result;
+        await iterations.result;
       } finally {
+        cancels.delete(cancel);
         await recording;
       }
       return { ItemCount: items.length } as JsonValue;

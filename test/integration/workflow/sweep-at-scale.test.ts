@@ -97,3 +97,39 @@ it(`sweeps ${ACCOUNTS.toLocaleString('en')} accounts with every state input and 
   expect(largest.bytes).toBeLessThan(PAYLOAD_LIMIT_BYTES);
   expect(sweep.states().filter((s) => s === 'StartAccountWorkflow')).toHaveLength(ACCOUNTS);
 });
+
+it('stops starting account workflows when the sweep is aborted', async () => {
+  // Prepare
+  const scenario = parseScenario({
+    accounts: Array.from({ length: 2_000 }, (_, i) => ({
+      id: accountId(i),
+      name: `account-${i}`,
+      ...(i === 0 ? { management: true } : {}),
+    })),
+  });
+  let starts = 0;
+  world = createWorld(definitions, {
+    scenario,
+    taskOverrides: {
+      StartAccountWorkflow: async () => {
+        starts += 1;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return { ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:test:${starts}` };
+      },
+    },
+  });
+  const sweep = world.workflow.startSweep({});
+  await sweep.waitForState('StartAccountWorkflow', 60_000);
+
+  // Act
+  sweep.abort();
+  const result = await sweep.result;
+  const atAbort = starts;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  // Assess
+  expect(result.status).toBe('ABORTED');
+  expect(atAbort).toBeLessThan(2_000);
+  // At most the iterations already running (MaxConcurrency) finish their start.
+  expect(starts - atAbort).toBeLessThanOrEqual(10);
+});
