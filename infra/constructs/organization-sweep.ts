@@ -99,6 +99,8 @@ export class OrganizationSweep extends Construct {
         resources: [this.lists.arnForObjects(`${SWEEP_LIST_PREFIX}*`)],
       }),
     );
+    // An upload to an SSE-KMS bucket needs kms:GenerateDataKey on its key (a download kms:Decrypt):
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
     listRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'EncryptSweepLists',
