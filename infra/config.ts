@@ -73,11 +73,6 @@ export const rootKeyConfigSchema = z.strictObject({
   /** API Gateway stage throttling for the Slack endpoint. */
   slackRateLimit: int(1, 10_000),
   slackBurstLimit: int(1, 5_000),
-  /**
-   * `distributed` (AWS: a Distributed Map, one child execution per batch, no 25,000-event history
-   * limit) or `inline` (an inline Map, which the local runner can execute). See `OrganizationSweep`.
-   */
-  sweepMapMode: z.enum(['distributed', 'inline']),
   /** Register the cdk-nag packs (AwsSolutions, PCI DSS 3.2.1, Serverless) on the app. */
   nag: bool,
   /**
@@ -110,7 +105,6 @@ export const DEFAULT_CONFIG: RootKeyConfig = {
   eventBusName: 'rootkey-central',
   slackRateLimit: 10,
   slackBurstLimit: 20,
-  sweepMapMode: 'distributed',
   nag: true,
   apiGatewayCloudWatchRole: false,
 };

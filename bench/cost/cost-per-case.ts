@@ -46,7 +46,6 @@ function synthesize(): { definitions: WorkflowDefinitions; memory: Record<string
       ...cdkJsonContext(),
       'aws:cdk:bundling-stacks': [],
       'rootkey:nag': false,
-      'rootkey:sweepMapMode': 'inline',
       '@aws-cdk/core:annotationsInValidationReport': false,
     },
   });

@@ -21,6 +21,7 @@ const PORT_NAMES: readonly PortName[] = [
   'notifier',
   'findings',
   'callbacks',
+  'sweepLists',
 ];
 
 /**
@@ -49,6 +50,6 @@ export function createAwsRuntime<T extends TaskId>(
     return builder ? builder(env) : unwiredPort<WorkflowPorts[K]>(port, task);
   };
   const ports = Object.fromEntries(PORT_NAMES.map((port) => [port, build(port)])) as unknown as WorkflowPorts;
-  const { callbacks, ...rest } = ports;
-  return { deps: { ...rest, clock: systemClock, settings: workflowSettingsFromEnv(env) }, callbacks };
+  const { callbacks, sweepLists, ...rest } = ports;
+  return { deps: { ...rest, clock: systemClock, settings: workflowSettingsFromEnv(env) }, callbacks, sweepLists };
 }

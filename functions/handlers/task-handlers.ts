@@ -39,7 +39,7 @@ const FACTORIES: Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler> = {
   'update-finding': ({ deps }) => createUpdateFindingHandler(deps),
   'record-outcome': ({ deps }) => createRecordOutcomeHandler(deps),
   'record-failure': ({ deps }) => createRecordFailureHandler(deps),
-  'list-sweep-accounts': ({ deps }) => createListSweepAccountsHandler(deps),
+  'list-sweep-accounts': ({ deps, sweepLists }) => createListSweepAccountsHandler(deps, sweepLists),
 };
 
 /**

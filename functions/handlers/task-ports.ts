@@ -1,3 +1,4 @@
+import type { SweepListStorePort } from '../ports/sweep-list-store';
 import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
 import type { Deps } from '../services/dependencies';
 import type { TaskId } from './task-ids';
@@ -5,6 +6,8 @@ import type { TaskId } from './task-ids';
 /** The ports that talk to AWS or Slack; `clock` and `settings` cost nothing and every task gets them. */
 export interface WorkflowPorts extends Omit<Deps, 'clock' | 'settings'> {
   callbacks: WorkflowCallbacksPort;
+  /** Where the organization sweep's list step stores the list of accounts. */
+  sweepLists: SweepListStorePort;
 }
 export type PortName = keyof WorkflowPorts;
 
@@ -32,7 +35,7 @@ export const TASK_PORTS = {
   'update-finding': ['cases', 'evidence', 'findings'],
   'record-outcome': ['cases', 'evidence', 'notifier'],
   'record-failure': ['cases', 'evidence', 'notifier'],
-  'list-sweep-accounts': ['organization'],
+  'list-sweep-accounts': ['organization', 'sweepLists'],
 } as const satisfies Record<TaskId, readonly PortName[]>;
 
 /**
@@ -48,6 +51,7 @@ export const PORT_SDK_PACKAGES: Record<PortName, readonly string[]> = {
   reader: ['@aws-sdk/client-sts', '@aws-sdk/client-iam'],
   remover: ['@aws-sdk/client-sts', '@aws-sdk/client-iam'],
   callbacks: ['@aws-sdk/client-sfn'],
+  sweepLists: ['@aws-sdk/client-s3'],
 };
 
 /** The SDK packages a task's function needs, sorted. */
@@ -78,10 +82,9 @@ export function unwiredPort<T extends object>(port: string, task: string): T {
 }
 
 /** `deps`/`callbacks` with only the task's ports; the rest throw `PortNotWiredError` on use. */
-export function restrictToTask<R extends { deps: Deps; callbacks: WorkflowCallbacksPort }>(
-  runtime: R,
-  task: TaskId,
-): R {
+export function restrictToTask<
+  R extends { deps: Deps; callbacks: WorkflowCallbacksPort; sweepLists: SweepListStorePort },
+>(runtime: R, task: TaskId): R {
   const allowed: readonly PortName[] = TASK_PORTS[task];
   const pick = <K extends PortName>(port: K, value: WorkflowPorts[K]): WorkflowPorts[K] =>
     allowed.includes(port) ? value : unwiredPort<WorkflowPorts[K]>(port, task);
@@ -99,5 +102,6 @@ export function restrictToTask<R extends { deps: Deps; callbacks: WorkflowCallba
       findings: pick('findings', deps.findings),
     },
     callbacks: pick('callbacks', runtime.callbacks),
+    sweepLists: pick('sweepLists', runtime.sweepLists),
   };
 }

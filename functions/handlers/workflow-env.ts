@@ -5,6 +5,8 @@ import { intEnv, optionalEnv } from './env';
 export const WORKFLOW_ENV = {
   casesTable: 'CASES_TABLE_NAME',
   evidenceBucket: 'EVIDENCE_BUCKET_NAME',
+  /** Only the sweep's list function has it (and may write there). */
+  sweepListBucket: 'SWEEP_LIST_BUCKET_NAME',
   evidenceKmsKey: 'EVIDENCE_KMS_KEY_ARN',
   signingKey: 'EVIDENCE_SIGNING_KEY_ARN',
   slackSecretArn: 'SLACK_SECRET_ARN',

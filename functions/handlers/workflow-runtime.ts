@@ -1,3 +1,4 @@
+import type { SweepListStorePort } from '../ports/sweep-list-store';
 import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
 import type { Deps } from '../services/dependencies';
 
@@ -5,4 +6,6 @@ import type { Deps } from '../services/dependencies';
 export interface WorkflowRuntime {
   deps: Deps;
   callbacks: WorkflowCallbacksPort;
+  /** Where the organization sweep's list step stores the list of accounts. */
+  sweepLists: SweepListStorePort;
 }

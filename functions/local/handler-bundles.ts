@@ -81,13 +81,18 @@ export function factoryExportOf(task: TaskId): string {
   return `create${pascal}Handler`;
 }
 
-type BundledFactory = (deps: WorkflowRuntime['deps'], callbacks: WorkflowRuntime['callbacks']) => TaskHandler;
+type BundledFactory = (deps: WorkflowRuntime['deps'], second: unknown) => TaskHandler;
+
+/** What each factory takes after `deps`: the sweep's list store for the list step, the callbacks otherwise. */
+function secondArgument(task: TaskId, runtime: WorkflowRuntime): unknown {
+  return task === 'list-sweep-accounts' ? runtime.sweepLists : runtime.callbacks;
+}
 
 /**
  * The task handler factories taken from the bundles in `dir` (see {@link bundleTaskHandlers}). Each
  * entry exports its Lambda `handler` and the factory that `handler` wraps; the factory is what
- * the local runner binds to the simulated organization. Every factory takes `(deps)` or
- * `(deps, callbacks)`; passing both to each is harmless.
+ * the local runner binds to the simulated organization. Every factory takes `(deps)`,
+ * `(deps, callbacks)` or, for the sweep's list step, `(deps, sweepLists)`.
  */
 export function loadBundledFactories(dir: string): Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler> {
   const factories = {} as Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler>;
@@ -98,7 +103,7 @@ export function loadBundledFactories(dir: string): Record<TaskId, (runtime: Work
     const factory = module[factoryExportOf(task)];
     if (typeof factory !== 'function') throw new Error(`The bundle of ${task} exports no ${factoryExportOf(task)}`);
     if (typeof module['handler'] !== 'function') throw new Error(`The bundle of ${task} exports no Lambda handler`);
-    factories[task] = ({ deps, callbacks }) => (factory as BundledFactory)(deps, callbacks);
+    factories[task] = (runtime) => (factory as BundledFactory)(runtime.deps, secondArgument(task, runtime));
   }
   return factories;
 }

@@ -3,6 +3,8 @@ import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-
 import { TASK_HANDLER_FACTORIES } from '../handlers/task-handlers';
 import { isTaskId, type TaskId } from '../handlers/task-ids';
 import type { TaskHandler } from '../handlers/lambda-handler';
+import { MemorySweepListStore } from '../adapters/local/memory-sweep-list-store';
+import type { SweepListStorePort } from '../ports/sweep-list-store';
 import type { WorkflowStarterPort } from '../ports/workflow-callbacks';
 import type { Deps } from '../services/dependencies';
 import { functionNameOf, PLACEHOLDER_ENV } from './definition-extraction';
@@ -68,6 +70,17 @@ export interface LocalWorkflowOptions {
    * names kept; see `handler-bundles.ts`), `source` (default) to the TypeScript modules.
    */
   handlers?: HandlerSource;
+  /**
+   * Where the sweep's list step stores the list of accounts and the sweep's Distributed Map reads
+   * it from (its `ItemReader`); a fresh in-memory store when absent.
+   */
+  sweepLists?: SweepListStorePort;
+  /**
+   * Replaces the local binding of Task states by name (for example the sweep's
+   * `StartAccountWorkflow`, so that a test can run a sweep of 20,000 accounts without 20,000
+   * remediation executions). The replacement gets the task's effective input and returns its result.
+   */
+  taskOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
 }
 
 /** The outcome of an execution; `result` resolves with it and never rejects. */
@@ -95,6 +108,8 @@ const WAIT_FOR_TOKEN = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[^:]+$/;
 const CREATE_SCHEDULE = /^arn:aws[\w-]*:states:::aws-sdk:scheduler:createSchedule$/;
 const START_EXECUTION = /^arn:aws[\w-]*:states:::states:startExecution$/;
+/** The `ItemReader` resource of a Distributed Map that iterates over a JSON array in S3. */
+const S3_GET_OBJECT = /^arn:aws[\w-]*:states:::s3:getObject$/;
 
 /** The error a waiting task fails with when nobody answered in time. */
 class LocalTaskTimeout extends Error {
@@ -210,6 +225,8 @@ export class LocalWorkflow implements WorkflowStarterPort {
   readonly callbacks = new LocalWorkflowCallbacks();
   readonly scheduler: LocalRecheckScheduler;
   readonly definitions: WorkflowDefinitions;
+  /** Where the sweep's lists are stored (see {@link LocalWorkflowOptions.sweepLists}). */
+  readonly sweepLists: SweepListStorePort;
   private readonly handlers = new Map<TaskId, TaskHandler>();
   private readonly machines: Record<WorkflowKind, StateMachine>;
   private readonly all: LocalExecution[] = [];
@@ -218,13 +235,16 @@ export class LocalWorkflow implements WorkflowStarterPort {
   /** The wait each resumed execution re-attaches to instead of calling the handler again. */
   private readonly reattach = new WeakMap<LocalExecution, { state: string; token: string }>();
   private readonly listeners = new Set<WorkflowListener>();
+  /** Names of the Distributed Map states that run as a local task (see {@link localDistributedMap}). */
+  private readonly localMaps = new Set<string>();
   private counter = 0;
 
   constructor(private readonly options: LocalWorkflowOptions) {
     installPolyfills();
     this.definitions = options.definitions ?? synthesizeWorkflowDefinitions(options.context);
     this.scheduler = options.scheduler ?? new LocalRecheckScheduler();
-    const runtime = { deps: options.deps, callbacks: this.callbacks };
+    this.sweepLists = options.sweepLists ?? new MemorySweepListStore();
+    const runtime = { deps: options.deps, callbacks: this.callbacks, sweepLists: this.sweepLists };
     const factories =
       options.handlers === 'bundled' ? loadBundledFactories(bundleTaskHandlers()) : TASK_HANDLER_FACTORIES;
     for (const [task, factory] of Object.entries(factories) as [TaskId, (typeof TASK_HANDLER_FACTORIES)[TaskId]][]) {
@@ -387,31 +407,35 @@ export class LocalWorkflow implements WorkflowStarterPort {
     logs: ReturnType<StateMachine['run']>['eventLogs'],
     execution: LocalExecution,
     emit: (event: WorkflowEvent) => void,
+    include: (log: Record<string, unknown>) => boolean = () => true,
   ): Promise<void> {
     const open = new Map<string, PathStep>();
     for await (const entry of logs) {
       // The library's event types are not exported; its fields are read by name.
       const log = entry as unknown as Record<string, unknown>;
+      if (!include(log)) continue;
       const executionId = execution.id;
       const state = log['state'] as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
       const key = `${state?.name}#${log['index'] ?? ''}`;
       switch (log['type']) {
         case 'StateEntered': {
+          const type = this.localMaps.has(state!.name) ? 'Map' : state!.type;
           const step: PathStep = {
             state: state!.name,
-            type: state!.type,
+            type,
             enteredAt: log['timestamp'] as number,
             ...(typeof log['index'] === 'number' ? { iteration: log['index'] as number } : {}),
           };
           execution.path.push(step);
           open.set(key, step);
-          emit({ type: 'state-entered', executionId, state: state!.name, stateType: state!.type, data: state!.input });
+          emit({ type: 'state-entered', executionId, state: state!.name, stateType: type, data: state!.input });
           break;
         }
         case 'StateExited': {
           const step = open.get(key);
           if (step) step.exitedAt = log['timestamp'] as number;
-          emit({ type: 'state-exited', executionId, state: state!.name, stateType: state!.type, data: state!.output });
+          const type = this.localMaps.has(state!.name) ? 'Map' : state!.type;
+          emit({ type: 'state-exited', executionId, state: state!.name, stateType: type, data: state!.output });
           break;
         }
         case 'StateFailed': {
@@ -461,7 +485,10 @@ export class LocalWorkflow implements WorkflowStarterPort {
     const bindings: Record<string, LocalTaskHandler> = {};
     for (const [stateName, state] of taskStates(this.definitions[kind].definition)) {
       const resource = String(state['Resource']);
-      if (LAMBDA_ARN.test(resource)) {
+      const override = this.options.taskOverrides?.[stateName];
+      if (override) {
+        bindings[stateName] = async (input) => (await override(input)) as JsonValue;
+      } else if (LAMBDA_ARN.test(resource)) {
         const handler = this.handler(stateName, functionNameOf(resource));
         bindings[stateName] = async (input) => (await handler(input)) as JsonValue;
       } else if (WAIT_FOR_TOKEN.test(resource)) {
@@ -512,7 +539,84 @@ export class LocalWorkflow implements WorkflowStarterPort {
         throw new Error(`State ${stateName} (${resource}) has no local binding`);
       }
     }
+    for (const [stateName, state] of allStates(this.definitions[kind].definition)) {
+      if (isDistributedMap(state)) {
+        bindings[stateName] = this.localDistributedMap(kind, stateName, state, bindings, { execution, cancels, emit });
+      }
+    }
     return bindings;
+  }
+
+  /**
+   * Runs a Distributed Map that reads its items from S3 (`ItemReader`, `s3:getObject`, JSON) the
+   * way Step Functions does, against the local sweep-list store: the state (a task locally, see
+   * {@link prepared}) gets the reader's resolved `Bucket` and `Key` and the Map's input; the items
+   * are read from the store and each runs the Map's own `ItemSelector` and `ItemProcessor` (as an
+   * inline Map of aws-local-stepfunctions, whose own input, items included, is never emitted: only
+   * each iteration's states are, as the child executions' are in AWS). The Map's result is not
+   * returned (the AWS Map exports it with its `ResultWriter`; its `ResultPath` discards it).
+   */
+  private localDistributedMap(
+    kind: WorkflowKind,
+    stateName: string,
+    state: JsonObject,
+    bindings: Record<string, LocalTaskHandler>,
+    run: { execution: LocalExecution; cancels: Map<string, () => void>; emit: (event: WorkflowEvent) => void },
+  ): LocalTaskHandler {
+    const { execution, cancels, emit } = run;
+    const { ProcessorConfig: _mode, ...processor } = state['ItemProcessor'] as JsonObject;
+    const inline = new StateMachine({
+      StartAt: stateName,
+      States: {
+        [stateName]: {
+          Type: 'Map',
+          ItemsPath: `$.${LOCAL_ITEMS}`,
+          ...(state['ItemSelector'] ? { ItemSelector: state['ItemSelector'] } : {}),
+          ...(state['MaxConcurrency'] !== undefined ? { MaxConcurrency: state['MaxConcurrency'] } : {}),
+          ItemProcessor: processor,
+          ResultPath: null,
+          End: true,
+        },
+      },
+    } as unknown as StateMachineDefinition);
+    return async (input) => {
+      const { ItemReader: reader, MapInput: mapInput } = input as { ItemReader: JsonObject; MapInput: JsonObject };
+      const items = await this.sweepLists.get({ bucket: String(reader['Bucket']), key: String(reader['Key']) });
+      // Aborting the execution stops the iterations too (as stopping an execution stops its Map Run):
+      // the library's abort does not stop iterations still queued behind MaxConcurrency, so each
+      // task of an iteration refuses to run once the Map is stopped.
+      let stopped = false;
+      const guarded = Object.fromEntries(
+        Object.entries(bindings).map(([name, bound]): [string, LocalTaskHandler] => [
+          name,
+          async (taskInput) => {
+            if (stopped) throw new LocalTaskAborted(name);
+            return bound(taskInput);
+          },
+        ]),
+      );
+      const iterations = inline.run({ ...mapInput, [LOCAL_ITEMS]: items } as never, {
+        overrides: {
+          taskResourceLocalHandlers: guarded,
+          ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides(kind) } : {}),
+        },
+        noThrowOnAbort: true,
+        context: { Execution: { Id: execution.id, Name: execution.name } },
+      });
+      const cancel = `map:${stateName}:${randomUUID()}`;
+      cancels.set(cancel, () => {
+        stopped = true;
+        iterations.abort();
+      });
+      const recording = this.record(iterations.eventLogs, execution, emit, (log) => typeof log['index'] === 'number');
+      try {
+        await iterations.result;
+      } finally {
+        cancels.delete(cancel);
+        await recording;
+      }
+      return { ItemCount: items.length } as JsonValue;
+    };
   }
 
   private handler(stateName: string, task: string): TaskHandler {
@@ -552,6 +656,11 @@ export class LocalWorkflow implements WorkflowStarterPort {
     // A JSON copy, not structuredClone: the library checks for plain objects, and structuredClone
     // creates them in Node's main realm, which differs from jest's sandbox realm.
     const copy = JSON.parse(JSON.stringify(definition)) as JsonObject;
+    for (const [name, state] of allStates(copy)) {
+      if (!isDistributedMap(state)) continue;
+      this.localMaps.add(name);
+      replaceWithLocalTask(state);
+    }
     for (const [name, state] of taskStates(copy)) {
       if (!WAIT_FOR_TOKEN.test(String(state['Resource']))) continue;
       const localSeconds = Math.ceil(this.taskTimeout(name, state) / 1000) + 1;
@@ -574,6 +683,37 @@ export function allStates(definition: JsonObject): [string, JsonObject][] {
   };
   visit(definition);
   return found;
+}
+
+/** The field of the local Map's input that carries the items read from the store. */
+const LOCAL_ITEMS = '__localItems';
+
+/** A Distributed Map that iterates over a JSON array read from S3: what the sweep is. */
+function isDistributedMap(state: JsonObject): boolean {
+  const reader = state['ItemReader'] as JsonObject | undefined;
+  return (
+    state['Type'] === 'Map' &&
+    reader !== undefined &&
+    S3_GET_OBJECT.test(String(reader['Resource'])) &&
+    (reader['ReaderConfig'] as JsonObject | undefined)?.['InputType'] === 'JSON'
+  );
+}
+
+/**
+ * Turns a Distributed Map state (in place) into the Task state the local runner binds to
+ * {@link LocalWorkflow.localDistributedMap}: its input processing, result handling, retries,
+ * catches and transition stay as defined; the task gets the reader's parameters, resolved
+ * against the state's input, and that input.
+ */
+function replaceWithLocalTask(state: JsonObject): void {
+  const reader = state['ItemReader'] as JsonObject;
+  const kept = ['InputPath', 'ResultPath', 'OutputPath', 'Retry', 'Catch', 'Next', 'End', 'Comment'];
+  for (const key of Object.keys(state)) if (!kept.includes(key)) delete state[key];
+  Object.assign(state, {
+    Type: 'Task',
+    Resource: reader['Resource'],
+    Parameters: { ItemReader: reader['Parameters'], 'MapInput.$': '$' },
+  });
 }
 
 function taskStates(definition: JsonObject): [string, JsonObject][] {

@@ -22,9 +22,9 @@ const cache = new Map<string, WorkflowDefinitions>();
 
 /**
  * Synthesizes the CDK app in-process and returns its workflow definitions, exactly as `cdk synth`
- * produces them, with three local choices: no asset bundling (the handlers run in-process), no
- * cdk-nag validation (the infra tests run it), and the sweep's inline Map (aws-local-stepfunctions
- * has no Distributed Map). Extra context (for example `rootkey:approvalTimeoutHours`) overrides
+ * produces them, with two local choices: no asset bundling (the handlers run in-process) and no
+ * cdk-nag validation (the infra tests run it). The sweep's Distributed Map is the one AWS runs;
+ * `LocalWorkflow` executes it against its local sweep-list store. Extra context (for example `rootkey:approvalTimeoutHours`) overrides
  * cdk.json. Cached per process and context: synthesis takes a few seconds.
  */
 export function synthesizeWorkflowDefinitions(context: Record<string, unknown> = {}): WorkflowDefinitions {
@@ -36,7 +36,6 @@ export function synthesizeWorkflowDefinitions(context: Record<string, unknown> =
       ...cdkJsonContext(),
       'aws:cdk:bundling-stacks': [],
       'rootkey:nag': false,
-      'rootkey:sweepMapMode': 'inline',
       // Placeholder warnings are for `cdk synth` users; the local runner has no use for them in its output.
       '@aws-cdk/core:annotationsInValidationReport': false,
       ...context,

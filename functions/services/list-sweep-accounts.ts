@@ -1,4 +1,5 @@
 import type { SweepKnowledge } from '../core/trigger';
+import type { SweepListLocation, SweepListStorePort } from '../ports/sweep-list-store';
 import type { Deps } from './dependencies';
 
 /** One account the sweep starts a workflow for (the item of the sweep's Map state). */
@@ -10,21 +11,27 @@ export interface SweepItem {
   account: SweepKnowledge['account'];
 }
 
-/** The sweep's list: the items, and the organization's root access features, read once per sweep. */
+/**
+ * What the sweep's list step returns: how many accounts, where their items are stored (the
+ * Distributed Map's `ItemReader` reads them from there, so the state's payload stays small at any
+ * organization size), and the organization's root access features, read once per sweep.
+ */
 export interface SweepList {
   count: number;
-  items: SweepItem[];
+  list: SweepListLocation;
   features: SweepKnowledge['features'];
 }
 
 /**
  * The organization sweep's first step: every active account of the organization (a standalone
- * account yields itself), each as the input of one per-account workflow. `scheduled` marks a sweep
- * started by the daily schedule rather than by a person.
+ * account yields itself), each as the input of one per-account workflow, stored as one list under
+ * `listName` (unique per sweep). `scheduled` marks a sweep started by the daily schedule rather
+ * than by a person.
  */
 export async function listSweepAccounts(
   deps: Pick<Deps, 'organization' | 'clock'>,
-  input: { scheduled: boolean; accounts?: string[] },
+  lists: SweepListStorePort,
+  input: { scheduled: boolean; accounts?: string[]; listName: string },
 ): Promise<SweepList> {
   const detectedAt = deps.clock.now().toISOString();
   const source = input.scheduled ? 'schedule' : 'sweep';
@@ -41,9 +48,10 @@ export async function listSweepAccounts(
           account: { name: a.name, isManagement: a.isManagement },
         }) satisfies SweepItem,
     );
+  const list = await lists.put(input.listName, items);
   return {
     count: items.length,
-    items,
+    list,
     features: { rootCredentialsManagement: features.rootCredentialsManagement, rootSessions: features.rootSessions },
   };
 }

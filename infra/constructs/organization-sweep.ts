@@ -1,11 +1,14 @@
 import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
+import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
 import { logicalIdOf } from './task-grants';
 import { acknowledgeStateMachineGrants, RETRIED_ERRORS, stateMachineNameFor } from './remediation-workflow';
 
@@ -17,38 +20,100 @@ export const SWEEP_STATES = {
 } as const;
 
 export interface OrganizationSweepProps {
-  listAccounts: lambda.IFunction;
+  listAccounts: lambda.Function;
   /** The per-account workflow each account gets an execution of. */
   remediation: sfn.IStateMachine;
   /** Executions started at a time. */
   maxConcurrency: number;
-  /**
-   * `distributed`: a Distributed Map (child executions, no 25,000-event history limit on large
-   * organizations) — what AWS runs. `inline`: an inline Map with the same item processor, which
-   * `aws-local-stepfunctions` can execute (it has no Distributed Map: no child executions, no
-   * `ProcessorConfig`). The app synthesizes `inline` only for the local runner.
-   */
-  mapMode: 'distributed' | 'inline';
   encryptionKey: kms.IKey;
+  /** Where the sweep-list bucket's server access logs go. */
+  accessLogs: s3.IBucket;
   logRetention: logs.RetentionDays;
 }
+
+/** Key prefixes in the sweep-list bucket: the lists the list step writes, the Map's results. */
+export const SWEEP_LIST_PREFIX = 'sweeps/';
+export const SWEEP_RESULTS_PREFIX = 'results';
+/** Days a sweep list (and a sweep's results) is kept: long enough to look into a sweep, no longer. */
+export const SWEEP_LIST_EXPIRY_DAYS = 7;
 
 /**
  * The organization sweep: lists the accounts and starts one per-account workflow for each,
  * fire-and-forget (`states:startExecution`): a case may wait days for its approval, and the sweep
  * must not wait for it. A failed start is recorded per item and never stops the sweep.
+ *
+ * The list of accounts never travels in the state's payload (256 KiB at most: about 2,900
+ * accounts): the list step writes it to the sweep-list bucket as one JSON array and returns
+ * where; the Distributed Map reads it with an `ItemReader` (`s3:getObject`, `InputType: JSON`) and
+ * exports its results with a `ResultWriter`, so neither its input nor its output grows with the
+ * organization (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html). The local
+ * runner runs this same definition: it reads the list from its local store (`LocalWorkflow`).
  */
 export class OrganizationSweep extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /** The sweep lists and the Map's results: SSE-KMS, TLS only, expired after a week. */
+  readonly lists: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: OrganizationSweepProps) {
     super(scope, id);
+    this.lists = new s3.Bucket(this, 'Lists', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(SWEEP_LIST_EXPIRY_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'sweep-lists/',
+      // Retained like the other buckets (CloudFormation cannot delete a bucket with objects); its
+      // lifecycle empties it within a week of the last sweep.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.lists,
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+      'Sweep lists are working copies of the organization account list, rebuilt by every sweep and expired after a week; replicating them to another Region would add nothing.',
+    );
     const listAccounts = new tasks.LambdaInvoke(this, SWEEP_STATES.listAccounts, {
       lambdaFunction: props.listAccounts,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath: '$.sweep',
     });
+    props.listAccounts.addEnvironment(WORKFLOW_ENV.sweepListBucket, this.lists.bucketName);
+    const listRole = props.listAccounts.role!;
+    listRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteSweepLists',
+        actions: ['s3:PutObject'],
+        resources: [this.lists.arnForObjects(`${SWEEP_LIST_PREFIX}*`)],
+      }),
+    );
+    // An upload to an SSE-KMS bucket needs kms:GenerateDataKey on its key (a download kms:Decrypt):
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+    listRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptSweepLists',
+        actions: ['kms:GenerateDataKey'],
+        resources: [props.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    acknowledge(
+      listRole,
+      `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.lists)}.Arn>/${SWEEP_LIST_PREFIX}*]`,
+      'Each sweep writes its list of accounts under a generated key; the statement allows PutObject under the lists prefix of the sweep-list bucket only.',
+    );
     listAccounts.addRetry({
       errors: RETRIED_ERRORS,
       interval: Duration.seconds(2),
@@ -87,21 +152,18 @@ export class OrganizationSweep extends Construct {
       // What the list already knows, so that each account's detection reads only the account itself.
       known: { 'account.$': '$$.Map.Item.Value.account', 'features.$': '$.sweep.features' },
     };
-    const forEach =
-      props.mapMode === 'distributed'
-        ? new sfn.DistributedMap(this, SWEEP_STATES.forEachAccount, {
-            itemsPath: '$.sweep.items',
-            itemSelector,
-            maxConcurrency: props.maxConcurrency,
-            mapExecutionType: sfn.StateMachineType.EXPRESS,
-            resultPath: sfn.JsonPath.DISCARD,
-          })
-        : new sfn.Map(this, SWEEP_STATES.forEachAccount, {
-            itemsPath: '$.sweep.items',
-            itemSelector,
-            maxConcurrency: props.maxConcurrency,
-            resultPath: '$.started',
-          });
+    const forEach = new sfn.DistributedMap(this, SWEEP_STATES.forEachAccount, {
+      // Bucket and key as the list step returns them; the role may read this bucket's lists only.
+      itemReader: new sfn.S3JsonItemReader({
+        bucketNamePath: sfn.JsonPath.stringAt('$.sweep.list.bucket'),
+        key: sfn.JsonPath.stringAt('$.sweep.list.key'),
+      }),
+      resultWriterV2: new sfn.ResultWriterV2({ bucket: this.lists, prefix: SWEEP_RESULTS_PREFIX }),
+      itemSelector,
+      maxConcurrency: props.maxConcurrency,
+      mapExecutionType: sfn.StateMachineType.EXPRESS,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
     forEach.itemProcessor(start);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -125,18 +187,54 @@ export class OrganizationSweep extends Construct {
     // The local runner finds each workflow in the template by this tag.
     Tags.of(this.stateMachine).add('rootkey:workflow', 'sweep');
     acknowledgeStateMachineGrants(this.stateMachine, [props.listAccounts]);
-    if (props.mapMode === 'distributed') {
-      // The Distributed Map's own policy lets the sweep start, describe and stop its child executions.
-      const stack = Stack.of(this);
-      const self = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(this.stateMachine)}"}]}]}`;
-      const executions = `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${self}`;
-      for (const resource of [`${executions}:*`, `${executions}/*:*`]) {
-        acknowledge(
-          this.stateMachine,
-          `AwsSolutions-IAM5[Resource::${resource}]`,
-          'A Distributed Map manages its own child executions, whose names are generated; the statement is limited to executions of this state machine.',
-        );
-      }
+    this.grantListsToStateMachine(props.encryptionKey);
+    // The Distributed Map's own policy lets the sweep start, describe and stop its child executions.
+    const stack = Stack.of(this);
+    const self = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(this.stateMachine)}"}]}]}`;
+    const executions = `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${self}`;
+    for (const resource of [`${executions}:*`, `${executions}/*:*`]) {
+      acknowledge(
+        this.stateMachine,
+        `AwsSolutions-IAM5[Resource::${resource}]`,
+        'A Distributed Map manages its own child executions, whose names are generated; the statement is limited to executions of this state machine.',
+      );
     }
+  }
+
+  /**
+   * The `ItemReader` reads the list (s3:GetObject, the lists prefix only; CDK adds no statement for a
+   * reader whose bucket is a path) and the `ResultWriter` writes the results (CDK's statement on the
+   * results prefix). Both go through S3 with the bucket's KMS key, so the role may decrypt and
+   * generate data keys with it, only via S3 (`kms:ViaService`,
+   * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+   */
+  private grantListsToStateMachine(key: kms.IKey): void {
+    const role = this.stateMachine.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadSweepLists',
+        actions: ['s3:GetObject'],
+        resources: [this.lists.arnForObjects(`${SWEEP_LIST_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseSweepListKeyViaS3',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    const lists = logicalIdOf(this.lists);
+    acknowledge(
+      this.stateMachine,
+      `AwsSolutions-IAM5[Resource::<${lists}.Arn>/${SWEEP_LIST_PREFIX}*]`,
+      'The ItemReader reads the list of the running sweep, whose key is generated per sweep; the statement allows GetObject under the lists prefix of the sweep-list bucket only.',
+    );
+    acknowledge(
+      this.stateMachine,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${lists}>/*]`,
+      'The ResultWriter writes the Map run results (a manifest and result files with generated names) and CDK scopes its statement to the sweep-list bucket, which holds nothing but sweep lists and results and expires them after a week.',
+    );
   }
 }

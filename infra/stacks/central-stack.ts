@@ -284,8 +284,8 @@ export class CentralStack extends Stack {
       listAccounts: fns.fn('list-sweep-accounts'),
       remediation: this.remediation.stateMachine,
       maxConcurrency: config.sweepConcurrency,
-      mapMode: config.sweepMapMode,
       encryptionKey: keys.dataKey,
+      accessLogs: evidence.accessLogs,
       logRetention,
     });
 

@@ -7,7 +7,7 @@ import { FileEvidenceStore } from '../../../functions/adapters/local/file-eviden
 import { parseScenario, type Scenario } from '../../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
 import type { Case, DecisionAction } from '../../../functions/core/case';
-import { LocalWorkflow, type LocalExecution } from '../../../functions/local/local-workflow';
+import { LocalWorkflow, type LocalExecution, type LocalWorkflowOptions } from '../../../functions/local/local-workflow';
 import { handlerSourceFromEnv } from '../../../functions/local/handler-bundles';
 import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
@@ -90,6 +90,8 @@ export function createWorld(
     taskTimeoutMs?: number;
     /** The simulated organization's clock (deletion visibility), in epoch ms; real time when absent. */
     simNow?: () => number;
+    /** Replaces Task states' local bindings by state name (see `LocalWorkflowOptions.taskOverrides`). */
+    taskOverrides?: LocalWorkflowOptions['taskOverrides'];
   } = {},
 ): WorkflowWorld {
   const dataDir = mkdtempSync(join(tmpdir(), 'rootkey-workflow-'));
@@ -118,6 +120,7 @@ export function createWorld(
     retryIntervalMs: 0,
     // What ships: the handlers bundled as infra bundles them, unless ROOTKEY_HANDLERS=source.
     handlers: handlerSourceFromEnv(process.env, 'bundled'),
+    ...(options.taskOverrides ? { taskOverrides: options.taskOverrides } : {}),
   });
   return {
     workflow,

@@ -1,50 +1,25 @@
 import aslValidator from 'asl-validator';
 import { TRANSIENT_ERROR_NAMES } from '../../../functions/core/errors';
 import { allStates } from '../../../functions/local/local-workflow';
-import { App, Stack, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { definitionsFromTemplate, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
-import { extractStateMachines, type CfnTemplate } from '../../../functions/local/definition-extraction';
-import { OrganizationSweep } from '../../../infra/constructs/organization-sweep';
+import { type CfnTemplate } from '../../../functions/local/definition-extraction';
 import { RETRIED_ERRORS } from '../../../infra/constructs/remediation-workflow';
 import { RETRY_BUDGETS, RETRY_ORDER } from '../../../functions/core/retry-budget';
 import { synthesizeApp, type TemplateJson } from '../../support/infra/synth';
 
 /**
  * The synthesized definitions themselves: valid ASL, the retry/catch discipline, and the rule that
- * no path ends without an evidence record. The AWS variant (Distributed Map) and the local variant
- * (inline Map) are both synthesized from the same constructs.
+ * no path ends without an evidence record. The local runner runs these very definitions (the
+ * sweep's Distributed Map included).
  */
 type State = Record<string, TemplateJson>;
 let aws: WorkflowDefinitions;
-/** The local variant differs in the sweep's Map only; the construct alone gives it without a second app synthesis. */
-let localSweep: Record<string, unknown>;
 
 beforeAll(() => {
   aws = definitionsFromTemplate(
     synthesizeApp({ 'rootkey:nag': false, 'rootkey:approvalTimeoutHours': 48 }).centralTemplate.toJSON() as CfnTemplate,
   );
-  localSweep = inlineSweepDefinition();
 }, 240_000);
-
-function inlineSweepDefinition(): Record<string, unknown> {
-  const stack = new Stack(new App(), 'LocalSweep', { env: { account: '123456789012', region: 'us-east-1' } });
-  const sweep = new OrganizationSweep(stack, 'Sweep', {
-    listAccounts: lambda.Function.fromFunctionArn(stack, 'List', 'arn:aws:lambda:us-east-1:123456789012:function:list'),
-    remediation: sfn.StateMachine.fromStateMachineArn(stack, 'Remediation', aws.remediation.arn),
-    maxConcurrency: 10,
-    mapMode: 'inline',
-    encryptionKey: new kms.Key(stack, 'Key'),
-    logRetention: logs.RetentionDays.ONE_YEAR,
-  });
-  const [machine] = extractStateMachines(Template.fromStack(stack).toJSON() as CfnTemplate);
-  expect(machine?.logicalId).toContain(stack.getLogicalId(sweep.stateMachine.node.defaultChild as CfnElement));
-  return machine!.definition;
-}
 
 function states(definition: Record<string, unknown>): Record<string, State> {
   return Object.fromEntries(allStates(definition)) as Record<string, State>;
@@ -70,11 +45,10 @@ function functionOf(state: State): string | undefined {
 }
 
 describe('the synthesized definitions', () => {
-  it('are valid ASL: the remediation workflow, the AWS sweep and the local sweep', () => {
+  it('are valid ASL: the remediation workflow and the sweep', () => {
     const definitions = {
       remediation: aws.remediation.definition,
       sweep: aws.sweep.definition,
-      localSweep,
     };
     for (const [kind, definition] of Object.entries(definitions)) {
       const result = aslValidator(definition, { checkArn: true, checkPaths: true });
@@ -198,20 +172,37 @@ describe('the synthesized definitions', () => {
     expect(all['RestartRunbook']!['Parameters']).toMatchObject({ reason: 'key-still-present' });
   });
 
-  it('sweep the organization with a Distributed Map in AWS and an inline Map locally', () => {
-    const awsMap = states(aws.sweep.definition)['StartAccountWorkflows']!;
-    const localMap = states(localSweep)['StartAccountWorkflows']!;
-    expect(awsMap).toMatchObject({
+  it('sweep the organization with a Distributed Map that reads the accounts from S3, never from the state input', () => {
+    const all = states(aws.sweep.definition);
+    const map = all['StartAccountWorkflows']!;
+    expect(map).toMatchObject({
       Type: 'Map',
       MaxConcurrency: 10,
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
+      // The list step's output names the object; the Map reads it (a JSON array) itself.
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Bucket.$': '$.sweep.list.bucket', 'Key.$': '$.sweep.list.key' },
+      },
+      // Results are exported, not returned: the Map's output does not grow with the organization.
+      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Prefix: 'results' } },
+      ResultPath: null,
     });
-    expect(localMap['ItemProcessor']['ProcessorConfig']?.['Mode'] ?? 'INLINE').toBe('INLINE');
-    for (const map of [awsMap, localMap]) {
-      expect(map['ItemProcessor']['States']['StartAccountWorkflow']).toMatchObject({
-        Resource: 'arn:aws:states:::states:startExecution',
-        Parameters: { 'Input.$': '$', StateMachineArn: aws.remediation.arn },
-      });
+    expect(map['ResultWriter']['Parameters']['Bucket']).toBeDefined();
+    // No state iterates over (or carries) a list from the state input.
+    for (const [name, state] of Object.entries(all)) {
+      expect({ name, itemsPath: state['ItemsPath'] }).toEqual({ name, itemsPath: undefined });
+      expect({ name, items: state['Items'] }).toEqual({ name, items: undefined });
     }
+    expect(JSON.stringify(aws.sweep.definition)).not.toContain('$.sweep.items');
+    expect(map['ItemSelector']).toMatchObject({
+      'accountId.$': '$$.Map.Item.Value.accountId',
+      known: { 'account.$': '$$.Map.Item.Value.account', 'features.$': '$.sweep.features' },
+    });
+    expect(map['ItemProcessor']['States']['StartAccountWorkflow']).toMatchObject({
+      Resource: 'arn:aws:states:::states:startExecution',
+      Parameters: { 'Input.$': '$', StateMachineArn: aws.remediation.arn },
+    });
   });
 });

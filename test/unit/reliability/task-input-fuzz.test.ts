@@ -12,6 +12,7 @@ import { ReliabilityRecorder } from '../../support/reliability/reliability-resul
 import { RecordingEvidenceRecorder, RecordingNotifier } from '../../support/removal/removal-doubles';
 import { awaitingCase, manualClock } from '../../support/slack/case-fixture';
 import { WorkflowCallbacksDouble } from '../../support/slack/workflow-callbacks-double';
+import { MemorySweepListStore } from '../../../functions/adapters/local/memory-sweep-list-store';
 
 /**
  * Every Lambda task of the workflow parses its input at the edge (a hand-started execution, an edited
@@ -108,7 +109,7 @@ describe('every workflow task refuses bad input with a typed error and changes n
     await fc.assert(
       fc.asyncProperty(inputs, async (input) => {
         const { deps, callbacks, snapshot } = world();
-        const handler = TASK_HANDLER_FACTORIES[task]({ deps, callbacks });
+        const handler = TASK_HANDLER_FACTORIES[task]({ deps, callbacks, sweepLists: new MemorySweepListStore() });
         const before = await snapshot();
         totals.inputs += 1;
         try {
