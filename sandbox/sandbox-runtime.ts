@@ -5,6 +5,7 @@ import type { Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { isTerminal, type Case } from '../functions/core/case';
 import { InvalidInputError } from '../functions/core/errors';
+import { evidenceData } from '../functions/core/evidence/evidence-data';
 import { MemoryCaseStore } from '../functions/adapters/local/memory-case-store';
 import { SimulatedOrganization } from '../functions/adapters/sim/simulated-organization';
 import { parseScenarioText, type Scenario } from '../functions/adapters/sim/scenario';
@@ -227,7 +228,11 @@ async function closeCasesLeftOpen(
       accountId: c.accountId,
       type: 'outcome',
       at,
-      data: { status: 'failed', summary, error: { name: 'SandboxRestarted', message: summary } },
+      data: evidenceData('outcome', {
+        status: 'failed',
+        summary,
+        error: { name: 'SandboxRestarted', message: summary },
+      }),
     });
     await cases.update(c.caseId, c.version, (cur) => ({
       ...cur,
