@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { isTerminal, type Case } from '../functions/core/case';
@@ -110,6 +110,8 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     channel: slackConfig.channel,
     clock: systemClock,
     ...(slackConfig.escalationMention ? { escalationMention: slackConfig.escalationMention } : {}),
+    // Reports are served by the sandbox itself (GET /evidence/reports/<case>.html).
+    reportUrl: (location) => `${options.baseUrl}/evidence/reports/${encodeURIComponent(basename(location))}`,
   });
   const approvers = new SlackApproverDirectory({
     client,
