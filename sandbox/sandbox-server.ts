@@ -11,7 +11,7 @@ import type { LocalExecution } from '../functions/local/local-workflow';
 import { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from './sandbox-runtime';
 import { SlackWebApiStandin } from './slack-standin/web-api';
 import { InteractionSender } from './slack-standin/interactions';
-import { SANDBOX_CHANNEL } from './slack-standin/workspace';
+import { SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL } from './slack-standin/workspace';
 import { readJson, sendJson, sendText } from './http-util';
 
 const WEB_DIR = resolve(__dirname, 'web');
@@ -206,6 +206,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         mode: runtime.mode,
         users: ws?.users ?? [],
         channel: SANDBOX_CHANNEL,
+        // The page shows <!subteam^ID> as @handle, the way Slack does.
+        groups: [SANDBOX_APPROVER_GROUP],
         messages: ws && userId ? ws.visibleTo(userId) : [],
         views: ws && userId ? [...ws.views.values()].filter((v) => v.userId === userId) : [],
         cases: cases.map((c) => caseSummary(c)),

@@ -43,6 +43,10 @@
   // ---- mrkdwn ------------------------------------------------------------------------------
   // The app escapes &, < and > itself; here links, mentions and emphasis are turned into DOM,
   // never into HTML strings, so nothing from a message can inject markup into the page.
+  function groupHandle(id) {
+    const g = state.data && (state.data.groups || []).find((x) => x.id === id);
+    return g ? g.handle : id;
+  }
   function userName(id) {
     const u = state.data && state.data.users.find((x) => x.id === id);
     return u ? u.name : id;
@@ -96,7 +100,9 @@
         else if (target.startsWith('@'))
           parent.append(el('span', { class: 'mention' }, '@' + userName(target.slice(1))));
         else if (target.startsWith('!subteam^'))
-          parent.append(el('span', { class: 'mention' }, '@' + (m[2] || 'group').replace(/^@/, '')));
+          parent.append(
+            el('span', { class: 'mention' }, '@' + (m[2] || groupHandle(target.slice(9))).replace(/^@/, '')),
+          );
         else if (target.startsWith('!')) parent.append(el('span', { class: 'mention' }, '@' + target.slice(1)));
         else if (/^https?:\/\//.test(target) || target.startsWith('/'))
           parent.append(el('a', { href: decode(target), target: '_blank', rel: 'noopener' }, decode(m[2] || target)));

@@ -9,6 +9,9 @@ import { ACTION_IDS, BLOCK_IDS } from './ids';
 
 export type KnownBlock = types.KnownBlock;
 
+/** A masked access key id (`AKIA****WXYZ`), as opposed to the label of a key the read could not name. */
+const MASKED_KEY_ID = /^[A-Z0-9]{4}\*+[A-Z0-9]{4}$/;
+
 /** A message as `chat.postMessage` / `chat.update` take it: notification text plus blocks. */
 export interface SlackMessage {
   text: string;
@@ -150,7 +153,11 @@ function requester(c: Case): string {
 
 /** Key id (masked), state, age and last use, with a warning when something used it recently. */
 export function describeKey(key: RootKey, now: Date): string {
-  const lines = [`*Key* \`${escapeSlackText(key.maskedId, 60)}\` · ${key.status === 'Active' ? 'Active' : 'Inactive'}`];
+  // A credential-report-only read has no id: its label ("key 1 (id not in the credential report)") is the name.
+  const name = MASKED_KEY_ID.test(key.maskedId)
+    ? `*Key* \`${escapeSlackText(key.maskedId, 60)}\``
+    : `*Root access ${escapeSlackText(key.maskedId, 80)}*`;
+  const lines = [`${name} · ${key.status === 'Active' ? 'Active' : 'Inactive'}`];
   lines.push(`Created: ${key.createdAt ? slackTime(key.createdAt) : 'unknown'}`);
   const used = key.lastUsed;
   if (used?.date) {
