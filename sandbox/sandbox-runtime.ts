@@ -6,6 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { isTerminal, type Case } from '../functions/core/case';
 import { InvalidInputError } from '../functions/core/errors';
 import { evidenceData } from '../functions/core/evidence/evidence-data';
+import { withoutKeyIds } from '../functions/core/account-posture';
 import { MemoryCaseStore } from '../functions/adapters/local/memory-case-store';
 import { SimulatedOrganization } from '../functions/adapters/sim/simulated-organization';
 import { parseScenarioText, type Scenario } from '../functions/adapters/sim/scenario';
@@ -191,7 +192,8 @@ function loadCases(dataDir: string): Case[] {
   if (!existsSync(file)) return [];
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { cases?: Case[] };
-    return Array.isArray(parsed.cases) ? parsed.cases : [];
+    // Files written by earlier versions may hold full key ids: they are masked on the next write.
+    return Array.isArray(parsed.cases) ? parsed.cases.map((c) => ({ ...c, posture: withoutKeyIds(c.posture) })) : [];
   } catch (error) {
     throw new InvalidInputError(
       `${file} is not readable JSON (${(error as Error).message}); move it away to start fresh`,

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
 import { z } from 'zod';
+import { withoutKeyIds } from '../functions/core/account-posture';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
 import { normalizeTrigger } from '../functions/core/normalize-trigger';
@@ -341,6 +342,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const execution = executionFor(c);
     return {
       ...rest,
+      posture: withoutKeyIds(rest.posture),
       pendingTask: pendingTask
         ? { kind: pendingTask.kind, since: pendingTask.since, stepId: pendingTask.stepId }
         : undefined,
