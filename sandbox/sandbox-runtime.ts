@@ -247,6 +247,8 @@ async function closeCasesLeftOpen(
       evidenceCount: cur.evidenceCount + 1,
       outcome: { status: 'failed', summary, at, error: { name: 'SandboxRestarted', message: summary } },
     }));
+    // The report too: the page links it, and an auditor reads why the case ended.
+    await evidence.writeReport(c.caseId);
     log(`closed case ${c.caseId} left open by an earlier run (recorded as failed)`);
   }
 }

@@ -26,6 +26,8 @@ export interface SandboxServerOptions extends Omit<SandboxRuntimeOptions, 'baseU
   host: string;
   /** Start the organization sweep as soon as the server listens (what `npm start` does). */
   sweepOnStart?: boolean;
+  /** Awaited once the port listens, before the runtime is built (requests meanwhile get 503). */
+  onListening?: (url: string) => void | Promise<void>;
 }
 
 export interface RunningSandbox {
@@ -34,6 +36,9 @@ export interface RunningSandbox {
   server: Server;
   close(): Promise<void>;
 }
+
+/** Runbook steps at (or after) which the operator deletes the key in the console. */
+const OPERATOR_DELETE_STEPS = new Set(['delete-root-credentials', 'delete-keys', 'verify']);
 
 const clickSchema = z.strictObject({
   userId: z.string().min(1),
@@ -58,6 +63,22 @@ const accountSchema = z.strictObject({ accountId: z.string().regex(/^\d{12}$/, '
  */
 export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningSandbox> {
   const server = createServer();
+  const startedAt = new Date().toISOString();
+  // Building the runtime (synthesizing the state machine) takes seconds: requests that arrive
+  // meanwhile are answered at once, the page and its assets normally, everything else with 503 and
+  // Retry-After, so that nothing waits on a connection that is never answered.
+  const starting = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
+      return sendText(res, 200, 'text/html; charset=utf-8', readFileSync(join(WEB_DIR, 'index.html')));
+    }
+    const asset = req.method === 'GET' && path.startsWith('/sandbox/assets/') ? path.slice(16) : undefined;
+    if (asset && ASSETS[asset]) return sendText(res, 200, ASSETS[asset], readFileSync(join(WEB_DIR, asset)));
+    req.resume();
+    res.setHeader('retry-after', '1');
+    sendJson(res, 503, { starting: true, error: 'The sandbox is starting; try again in a moment.' });
+  };
+  server.on('request', starting);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolveListen());
@@ -65,6 +86,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
+  await options.onListening?.(url);
   let runtime: SandboxRuntime;
   try {
     runtime = await createSandboxRuntime({ ...options, baseUrl: url });
@@ -84,6 +106,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       : undefined;
   const receiver = runtime.slack.receiver as HTTPReceiver;
 
+  server.off('request', starting);
   server.on('request', (req, res) => {
     route(req, res).catch((error: unknown) => {
       const status = error instanceof CaseNotFoundError ? 404 : 500;
@@ -205,6 +228,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       const cases = await runtime.cases.list();
       return sendJson(res, 200, {
         mode: runtime.mode,
+        // The page tells a restart by a new startedAt; cases opened before it come from an earlier run.
+        startedAt,
+        dataDir: runtime.dataDir,
         users: ws?.users ?? [],
         channel: SANDBOX_CHANNEL,
         // The page shows <!subteam^ID> as @handle, the way Slack does.
@@ -330,8 +356,22 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         ? { action: c.decision.action, by: c.decision.approvers.map((a) => a.userName ?? a.userId) }
         : undefined,
       evidenceHead: c.evidenceHead,
+      // Why a case ended the way it did (a failed case's reason above all), shown on its card.
+      outcome: c.outcome
+        ? {
+            status: c.outcome.status,
+            summary: c.outcome.summary,
+            ...(c.outcome.error ? { error: c.outcome.error } : {}),
+          }
+        : undefined,
+      needsAction: c.status === 'awaiting-approval' || c.status === 'runbook',
+      fromEarlierRun: c.openedAt < startedAt,
       reportUrl: reportReady ? `/evidence/reports/${c.caseId}.html` : undefined,
-      canOperatorRemove: c.status === 'runbook' && runtime.sim.liveKeyIds(c.accountId).length > 0,
+      // Offered once the runbook reaches the step that deletes the key, as the operator would.
+      canOperatorRemove:
+        c.status === 'runbook' &&
+        OPERATOR_DELETE_STEPS.has(c.pendingTask?.stepId ?? '') &&
+        runtime.sim.liveKeyIds(c.accountId).length > 0,
       execution: execution ? { id: execution.id, status: execution.status } : undefined,
     };
   }

@@ -20,8 +20,9 @@ export interface RecordedOutcome {
 
 /** One sentence for the evidence, the report and Slack. */
 export function summarizeOutcome(c: Case, status: OutcomeStatus, error?: { name: string; message: string }): string {
+  // A key the read could not name is labelled "key 1 (id not in the credential report)": no "key key 1".
   const keys = maskedKeys(c.posture.keys)
-    .map((k) => `${k.maskedId} (${k.status})`)
+    .map((k) => `${k.maskedId.replace(/^key (?=\d)/, '#')} (${k.status})`)
     .join(', ');
   const d = c.decision;
   const by = d?.approvers.map((a) => a.userName ?? a.userId).join(', ');
@@ -29,7 +30,7 @@ export function summarizeOutcome(c: Case, status: OutcomeStatus, error?: { name:
     case 'compliant':
       return `Account ${c.accountId} has no root access key: ${c.posture.reason}`;
     case 'remediated':
-      return `The root access key${c.posture.keys.length > 1 ? 's' : ''} ${keys} of account ${c.accountId} ${c.posture.keys.length > 1 ? 'are' : 'is'} gone, verified through the audit path${d ? ` (decision: ${d.action} by ${by})` : ''}.`;
+      return `The root access key${c.posture.keys.length > 1 ? 's' : ''} ${keys} of account ${c.accountId} ${c.posture.keys.length > 1 ? 'are' : 'is'} gone, verified by reading the account again${d ? ` (decision: ${d.action} by ${by})` : ''}.`;
     case 'risk-accepted':
       return `Risk accepted for ${keys} of account ${c.accountId} by ${by ?? 'the approvers'} until ${d?.expiresAt ?? 'an unspecified date'}: ${d?.reason ?? 'no reason given'}`;
     case 'rejected':
