@@ -69,6 +69,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   // Retry-After, so that nothing waits on a connection that is never answered.
   const starting = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // No keep-alive: a connection kept from these answers could be reused just as it times out
+    // (ECONNRESET) while the runtime is still busy being built.
+    res.setHeader('connection', 'close');
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
       return sendText(res, 200, 'text/html; charset=utf-8', readFileSync(join(WEB_DIR, 'index.html')));
     }
