@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { isTerminal, type Case } from '../functions/core/case';
 import { InvalidInputError } from '../functions/core/errors';
+import { evidenceData } from '../functions/core/evidence/evidence-data';
+import { withoutKeyIds } from '../functions/core/account-posture';
 import { MemoryCaseStore } from '../functions/adapters/local/memory-case-store';
 import { SimulatedOrganization } from '../functions/adapters/sim/simulated-organization';
 import { parseScenarioText, type Scenario } from '../functions/adapters/sim/scenario';
@@ -111,6 +113,8 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     channel: slackConfig.channel,
     clock: systemClock,
     ...(slackConfig.escalationMention ? { escalationMention: slackConfig.escalationMention } : {}),
+    // Reports are served by the sandbox itself (GET /evidence/reports/<case>.html).
+    reportUrl: (location) => `${options.baseUrl}/evidence/reports/${encodeURIComponent(basename(location))}`,
   });
   // "Prevent recurrence…" after a remediated case (issue 17), against the simulated organization.
   const prevention: PreventionDeps = {
@@ -209,7 +213,8 @@ function loadCases(dataDir: string): Case[] {
   if (!existsSync(file)) return [];
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { cases?: Case[] };
-    return Array.isArray(parsed.cases) ? parsed.cases : [];
+    // Files written by earlier versions may hold full key ids: they are masked on the next write.
+    return Array.isArray(parsed.cases) ? parsed.cases.map((c) => ({ ...c, posture: withoutKeyIds(c.posture) })) : [];
   } catch (error) {
     throw new InvalidInputError(
       `${file} is not readable JSON (${(error as Error).message}); move it away to start fresh`,
@@ -248,7 +253,11 @@ async function closeCasesLeftOpen(
       accountId: c.accountId,
       type: 'outcome',
       at,
-      data: { status: 'failed', summary, error: { name: 'SandboxRestarted', message: summary } },
+      data: evidenceData('outcome', {
+        status: 'failed',
+        summary,
+        error: { name: 'SandboxRestarted', message: summary },
+      }),
     });
     await cases.update(c.caseId, c.version, (cur) => ({
       ...cur,
@@ -259,6 +268,8 @@ async function closeCasesLeftOpen(
       evidenceCount: cur.evidenceCount + 1,
       outcome: { status: 'failed', summary, at, error: { name: 'SandboxRestarted', message: summary } },
     }));
+    // The report too: the page links it, and an auditor reads why the case ended.
+    await evidence.writeReport(c.caseId);
     log(`closed case ${c.caseId} left open by an earlier run (recorded as failed)`);
   }
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
 import * as z from 'zod';
+import { withoutKeyIds } from '../functions/core/account-posture';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
 import { normalizeTrigger } from '../functions/core/normalize-trigger';
@@ -12,7 +13,7 @@ import type { LocalExecution } from '../functions/local/local-workflow';
 import { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from './sandbox-runtime';
 import { SlackWebApiStandin } from './slack-standin/web-api';
 import { InteractionSender } from './slack-standin/interactions';
-import { SANDBOX_CHANNEL } from './slack-standin/workspace';
+import { SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL } from './slack-standin/workspace';
 import { readJson, sendJson, sendText } from './http-util';
 import { PAGE_TOKEN_HEADER, allowedHosts, checkHostAndOrigin, exposureWarning, tokenMatches } from './request-guard';
 
@@ -27,6 +28,8 @@ export interface SandboxServerOptions extends Omit<SandboxRuntimeOptions, 'baseU
   host: string;
   /** Start the organization sweep as soon as the server listens (what `npm start` does). */
   sweepOnStart?: boolean;
+  /** Awaited once the port listens, before the runtime is built (requests meanwhile get 503). */
+  onListening?: (url: string) => void | Promise<void>;
 }
 
 export interface RunningSandbox {
@@ -35,6 +38,9 @@ export interface RunningSandbox {
   server: Server;
   close(): Promise<void>;
 }
+
+/** Runbook steps at (or after) which the operator deletes the key in the console. */
+const OPERATOR_DELETE_STEPS = new Set(['delete-root-credentials', 'delete-keys', 'verify']);
 
 const clickSchema = z.strictObject({
   userId: z.string().min(1),
@@ -59,6 +65,36 @@ const accountSchema = z.strictObject({ accountId: z.string().regex(/^\d{12}$/, '
  */
 export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningSandbox> {
   const server = createServer();
+  const startedAt = new Date().toISOString();
+  // Per-run secrets: the page token is written into the served page only; the response_url secret
+  // makes the response_url stand-in as unguessable as Slack's own hooks.slack.com/actions/… URLs.
+  const pageToken = randomBytes(32).toString('base64url');
+  const responseSecret = randomBytes(24).toString('hex');
+  // The page token goes into the page itself: only a page served from here can read it. The page
+  // served while starting carries it too, so that it keeps working once the runtime is up.
+  const pageHtml = (): string =>
+    readFileSync(join(WEB_DIR, 'index.html'), 'utf8').replace(
+      '<head>',
+      `<head>\n    <meta name="rootkey-sandbox-token" content="${pageToken}" />`,
+    );
+  // Building the runtime (synthesizing the state machine) takes seconds: requests that arrive
+  // meanwhile are answered at once, the page and its assets normally, everything else with 503 and
+  // Retry-After, so that nothing waits on a connection that is never answered.
+  const starting = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // No keep-alive: a connection kept from these answers could be reused just as it times out
+    // (ECONNRESET) while the runtime is still busy being built.
+    res.setHeader('connection', 'close');
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
+      return sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
+    }
+    const asset = req.method === 'GET' && path.startsWith('/sandbox/assets/') ? path.slice(16) : undefined;
+    if (asset && ASSETS[asset]) return sendText(res, 200, ASSETS[asset], readFileSync(join(WEB_DIR, asset)));
+    req.resume();
+    res.setHeader('retry-after', '1');
+    sendJson(res, 503, { starting: true, error: 'The sandbox is starting; try again in a moment.' });
+  };
+  server.on('request', starting);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolveListen());
@@ -67,12 +103,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
   const hosts = allowedHosts(options.host, port);
-  // Per-run secrets: the page token is written into the served page only; the response_url secret
-  // makes the response_url stand-in as unguessable as Slack's own hooks.slack.com/actions/… URLs.
-  const pageToken = randomBytes(32).toString('base64url');
-  const responseSecret = randomBytes(24).toString('hex');
   const warning = exposureWarning(options.host, url);
   if (warning) (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(warning);
+  await options.onListening?.(url);
   let runtime: SandboxRuntime;
   try {
     runtime = await createSandboxRuntime({ ...options, baseUrl: url });
@@ -92,6 +125,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       : undefined;
   const receiver = runtime.slack.receiver as HTTPReceiver;
 
+  server.off('request', starting);
   server.on('request', (req, res) => {
     route(req, res).catch((error: unknown) => {
       const status = error instanceof CaseNotFoundError ? 404 : 500;
@@ -134,12 +168,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       return webApi.handle(rest, req, res);
     }
     if (method === 'GET' && (path === '/' || path === '/index.html')) {
-      // The page token goes into the page itself: only a page served from here can read it.
-      const page = readFileSync(join(WEB_DIR, 'index.html'), 'utf8').replace(
-        '<head>',
-        `<head>\n    <meta name="rootkey-sandbox-token" content="${pageToken}" />`,
-      );
-      return sendText(res, 200, 'text/html; charset=utf-8', page);
+      return sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
     }
     if (method === 'GET' && path === '/favicon.ico') {
       res.writeHead(204);
@@ -230,8 +259,13 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       const cases = await runtime.cases.list();
       return sendJson(res, 200, {
         mode: runtime.mode,
+        // The page tells a restart by a new startedAt; cases opened before it come from an earlier run.
+        startedAt,
+        dataDir: runtime.dataDir,
         users: ws?.users ?? [],
         channel: SANDBOX_CHANNEL,
+        // The page shows <!subteam^ID> as @handle, the way Slack does.
+        groups: [SANDBOX_APPROVER_GROUP],
         messages: ws && userId ? ws.visibleTo(userId) : [],
         views: ws && userId ? [...ws.views.values()].filter((v) => v.userId === userId) : [],
         cases: cases.map((c) => caseSummary(c)),
@@ -366,8 +400,22 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         ? { action: c.decision.action, by: c.decision.approvers.map((a) => a.userName ?? a.userId) }
         : undefined,
       evidenceHead: c.evidenceHead,
+      // Why a case ended the way it did (a failed case's reason above all), shown on its card.
+      outcome: c.outcome
+        ? {
+            status: c.outcome.status,
+            summary: c.outcome.summary,
+            ...(c.outcome.error ? { error: c.outcome.error } : {}),
+          }
+        : undefined,
+      needsAction: c.status === 'awaiting-approval' || c.status === 'runbook',
+      fromEarlierRun: c.openedAt < startedAt,
       reportUrl: reportReady ? `/evidence/reports/${c.caseId}.html` : undefined,
-      canOperatorRemove: c.status === 'runbook' && runtime.sim.liveKeyIds(c.accountId).length > 0,
+      // Offered once the runbook reaches the step that deletes the key, as the operator would.
+      canOperatorRemove:
+        c.status === 'runbook' &&
+        OPERATOR_DELETE_STEPS.has(c.pendingTask?.stepId ?? '') &&
+        runtime.sim.liveKeyIds(c.accountId).length > 0,
       execution: execution ? { id: execution.id, status: execution.status } : undefined,
     };
   }
@@ -378,6 +426,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const execution = executionFor(c);
     return {
       ...rest,
+      posture: withoutKeyIds(rest.posture),
       pendingTask: pendingTask
         ? { kind: pendingTask.kind, since: pendingTask.since, stepId: pendingTask.stepId }
         : undefined,

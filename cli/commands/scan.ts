@@ -210,9 +210,17 @@ export async function scanCommand(args: string[], io: CliIO): Promise<number> {
   return exitCode;
 }
 
-/** 3 when any key was found (the finding matters most), else 1 when any account failed, else 0. */
+/**
+ * 3 when any key was found (the finding matters most), else 2 when an account named with
+ * `--account` is not in the organization (the same usage error `rootkey runbook` exits 2 for),
+ * else 1 when any account failed, else 0.
+ */
 export function scanExitCode(result: ScanResult): number {
   if (result.summary.nonCompliant > 0) return EXIT.rootKeyFound;
+  const unknownAccount = result.accounts.some(
+    (a) => 'error' in a && a.stage === 'lookup' && a.error.name === 'InvalidInputError',
+  );
+  if (unknownAccount) return EXIT.usageError;
   if (result.summary.errors > 0) return EXIT.runtimeError;
   return EXIT.ok;
 }

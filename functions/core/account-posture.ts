@@ -32,6 +32,27 @@ export interface PostureSignals {
   rootCredentials?: RootCredentials;
 }
 
+/**
+ * The posture without full access key ids: what the workflow keeps (cases, task output, API
+ * answers, messages). Only the adapters that call AWS need the full id, and they read it again in
+ * their own session (GetAccessKeyLastUsed, DeleteAccessKey); everything else shows `maskedId`.
+ */
+export function withoutKeyIds(posture: AccountPosture): AccountPosture {
+  const strip = (keys: RootKey[]): RootKey[] => keys.map(({ id: _id, ...rest }) => rest);
+  const { signals } = posture;
+  return {
+    ...posture,
+    keys: strip(posture.keys),
+    signals: {
+      ...signals,
+      ...(signals.listedKeys ? { listedKeys: strip(signals.listedKeys) } : {}),
+      ...(signals.credentialReport
+        ? { credentialReport: { ...signals.credentialReport, keys: strip(signals.credentialReport.keys) } }
+        : {}),
+    },
+  };
+}
+
 /** What a read port returns for one account. */
 export interface PostureReading {
   accountId: string;

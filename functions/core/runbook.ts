@@ -243,8 +243,12 @@ function prepareStep(ctx: StepContext, variant: RunbookVariant): RunbookStep {
   } else {
     instructions.push(`The last read of account ${account.id} (${account.name}) found no root access key.`);
   }
+  // "Access key IDs beginning with AKIA are long-term credentials for an IAM user or the AWS account
+  // root user" (STS GetAccessKeyInfo, https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html).
   instructions.push(
-    'Find what still uses the key: search CloudTrail event history of the account for calls signed with it (lookup attribute "AWS access key" = the full key id) and check the service and Region it was last used in.',
+    keysHaveIds(ctx) || ctx.generic
+      ? 'Find what still uses the key: search CloudTrail event history of the account for calls signed with it (lookup attribute "AWS access key" = the full key id, shown on the root user\'s Security credentials page; the approval request shows it masked) and check the service and Region it was last used in.'
+      : 'Find what still uses the key: the read could not name the key (the credential report lists root keys without ids), so look in CloudTrail for calls by the root user (userIdentity.type Root) signed with a long-term access key (userIdentity.accessKeyId starting with AKIA), and check the service and Region the credential report lists as last used.',
     `Tell the owners of anything that uses it, and move that workload to an IAM role before the key goes (keys used in the last ${RECENT_USE_DAYS} days are the ones to worry about).`,
   );
   const recent = recentUseWarning(ctx);

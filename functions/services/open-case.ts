@@ -22,7 +22,7 @@ export function maskedKeys(keys: readonly RootKey[]): Omit<RootKey, 'id'>[] {
 }
 
 /** The posture without full key ids, for evidence records. */
-export function postureForEvidence(posture: AccountPosture): Record<string, unknown> {
+export function postureForEvidence(posture: AccountPosture) {
   const { signals } = posture;
   return {
     account: posture.account,

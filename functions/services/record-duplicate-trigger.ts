@@ -1,3 +1,4 @@
+import { evidenceData } from '../core/evidence/evidence-data';
 import type { Trigger } from '../core/trigger';
 import type { Deps } from './dependencies';
 
@@ -17,11 +18,11 @@ export async function recordDuplicateTrigger(
     accountId: open.accountId,
     type: 'detection',
     at: deps.clock.now().toISOString(),
-    data: {
+    data: evidenceData('detection', {
       duplicateTrigger: input.trigger,
       openCaseStatus: open.status,
       note: `A ${input.trigger.source} trigger arrived while case ${open.caseId} is open (${open.status}); no new case was started.`,
-    },
+    }),
   });
   return { caseId: open.caseId, duplicate: true, digest: recorded.digest };
 }

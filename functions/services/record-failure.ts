@@ -1,3 +1,4 @@
+import { evidenceData } from '../core/evidence/evidence-data';
 import { isTerminal, newCaseId } from '../core/case';
 import { CaseNotFoundError } from '../core/errors';
 import { describeRetryBudget } from '../core/retry-budget';
@@ -83,12 +84,12 @@ export async function recordFailure(deps: Deps, input: FailureInput): Promise<Re
     accountId,
     type: 'outcome',
     at: now.toISOString(),
-    data: {
+    data: evidenceData('outcome', {
       status: 'failed',
       summary: `The workflow failed before a case was opened for account ${accountId}: ${error.name}: ${error.message}${error.retried ? ` (${error.retried})` : ''}`,
       ...(input.trigger ? { trigger: input.trigger } : {}),
       error,
-    },
+    }),
   });
   await deps.evidence.writeReport(caseId);
   return { recorded: true, caseId, digest: recorded.digest, error };

@@ -24,8 +24,9 @@ export function summarizeOutcome(
   status: OutcomeStatus,
   error?: { name: string; message: string; retried?: string },
 ): string {
+  // A key the read could not name is labelled "key 1 (id not in the credential report)": no "key key 1".
   const keys = maskedKeys(c.posture.keys)
-    .map((k) => `${k.maskedId} (${k.status})`)
+    .map((k) => `${k.maskedId.replace(/^key (?=\d)/, '#')} (${k.status})`)
     .join(', ');
   const d = c.decision;
   const by = d?.approvers.map((a) => a.userName ?? a.userId).join(', ');
@@ -33,7 +34,7 @@ export function summarizeOutcome(
     case 'compliant':
       return `Account ${c.accountId} has no root access key: ${c.posture.reason}`;
     case 'remediated':
-      return `The root access key${c.posture.keys.length > 1 ? 's' : ''} ${keys} of account ${c.accountId} ${c.posture.keys.length > 1 ? 'are' : 'is'} gone, verified through the audit path${d ? ` (decision: ${d.action} by ${by})` : ''}.`;
+      return `The root access key${c.posture.keys.length > 1 ? 's' : ''} ${keys} of account ${c.accountId} ${c.posture.keys.length > 1 ? 'are' : 'is'} gone, verified by reading the account again${d ? ` (decision: ${d.action} by ${by})` : ''}.`;
     case 'risk-accepted':
       return `Risk accepted for ${keys} of account ${c.accountId} by ${by ?? 'the approvers'} until ${d?.expiresAt ?? 'an unspecified date'}: ${d?.reason ?? 'no reason given'}`;
     case 'rejected':

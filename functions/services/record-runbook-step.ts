@@ -66,7 +66,7 @@ export async function recordRunbookStep(
   const step = runbook.steps.find((s) => s.id === answer.stepId);
   await recordCaseEvidence(deps, updated, 'runbook-step', {
     stepId: answer.stepId,
-    title: step?.title,
+    title: step?.title ?? answer.stepId,
     variant: runbook.variant,
     by: answer.by,
     at: answer.at,

@@ -169,7 +169,9 @@ async function expire(
   if (result.applied) {
     await recordCaseEvidence(deps, before, 'outcome', {
       status: 'expired',
-      summary: result.case.outcome?.summary,
+      summary:
+        result.case.outcome?.summary ??
+        `The ${decision.action} decision arrived after the approval request had expired; nothing was changed.`,
       lateDecision: decision,
       error: describeError(error),
     });

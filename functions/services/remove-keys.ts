@@ -1,3 +1,4 @@
+import type { EvidenceDataInput } from '../core/evidence/evidence-data';
 import { transition } from '../core/case';
 import { DecisionNotAcceptedError, describeError, KeysChangedError, TransientAwsError } from '../core/errors';
 import { removalDetailOf, type ActionRecord } from '../ports/root-key-remover';
@@ -6,7 +7,7 @@ import type { Deps } from './dependencies';
 import { updateCaseWithRetry } from './update-case';
 
 /** One `action` evidence record's data for one AWS call. */
-function actionData(action: ActionRecord, approvedKeys: string[]): Record<string, unknown> {
+function actionData(action: ActionRecord, approvedKeys: string[]): EvidenceDataInput<'action'> {
   return {
     api: action.api,
     outcome: action.outcome,

@@ -1,5 +1,5 @@
 import { isAccountId, type Account, type RootAccessFeatures } from '../core/account';
-import { decidePosture, type AccountPosture } from '../core/account-posture';
+import { decidePosture, withoutKeyIds, type AccountPosture } from '../core/account-posture';
 import { AccessDeniedError, InvalidInputError, RootKeyError, describeError } from '../core/errors';
 import type { OrganizationPort } from '../ports/organization';
 import type { RootKeyReaderPort } from '../ports/root-key-reader';
@@ -171,7 +171,8 @@ export async function readPosture(
     includeCredentialReport,
     ...(includeRootCredentials ? { includeRootCredentials } : {}),
   });
-  return decidePosture(account, reading, features);
+  // Full key ids stop here: the adapters that need them for AWS calls read them again themselves.
+  return withoutKeyIds(decidePosture(account, reading, features));
 }
 
 /**

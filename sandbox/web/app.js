@@ -29,16 +29,27 @@
   }
 
   async function api(path, body) {
-    const res = await fetch(
-      path,
-      body === undefined
-        ? {}
-        : {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...tokenHeader() },
-            body: JSON.stringify(body),
-          },
-    );
+    let res;
+    try {
+      res = await fetch(
+        path,
+        body === undefined
+          ? {}
+          : {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...tokenHeader() },
+              body: JSON.stringify(body),
+            },
+      );
+    } catch {
+      setConnection('unreachable');
+      throw new Error('The sandbox server is unreachable (stopped or restarting).');
+    }
+    if (res.status === 503) {
+      setConnection('starting');
+      throw new Error('The sandbox server is starting; try again in a moment.');
+    }
+    setConnection('ok');
     const text = await res.text();
     let json = null;
     try {
@@ -50,9 +61,51 @@
     return json;
   }
 
+  // ---- connection and banner ---------------------------------------------------------------------
+  // What the page shows must be true now: when the server is down or starting, say so instead of
+  // leaving the last state on screen as if it were current.
+  function setConnection(kind) {
+    const box = $('#connection');
+    if (!box || box.dataset.kind === kind) return;
+    box.dataset.kind = kind;
+    box.hidden = kind === 'ok';
+    box.textContent =
+      kind === 'starting'
+        ? 'The sandbox server is starting… The page updates as soon as it answers.'
+        : kind === 'unreachable'
+          ? 'The sandbox server is unreachable (stopped or restarting). What you see below may be out of date; retrying…'
+          : '';
+    document.body.classList.toggle('stale', kind !== 'ok');
+  }
+  function notify(text, bad) {
+    const box = $('#notice');
+    box.textContent = text;
+    box.className = 'notice' + (bad ? ' bad' : '');
+    box.hidden = false;
+    clearTimeout(notify.timer);
+    notify.timer = setTimeout(() => (box.hidden = true), 6000);
+  }
+  function renderBanner(data) {
+    const banner = $('#banner');
+    const earlier = data.cases.filter((c) => c.fromEarlierRun).length;
+    const started = new Date(data.startedAt).toLocaleString();
+    banner.textContent =
+      `Sandbox started ${started}. The simulated organization starts fresh on every start: keys deleted in an ` +
+      `earlier run are back, and this Slack channel starts empty. Cases and evidence are kept in ${data.dataDir}` +
+      (earlier
+        ? ` (${earlier} case${earlier === 1 ? '' : 's'} from an earlier run; any left open then were closed as failed).`
+        : '.');
+    if (state.startedAt && state.startedAt !== data.startedAt) notify('The sandbox restarted: see the banner above.');
+    state.startedAt = data.startedAt;
+  }
+
   // ---- mrkdwn ------------------------------------------------------------------------------
   // The app escapes &, < and > itself; here links, mentions and emphasis are turned into DOM,
   // never into HTML strings, so nothing from a message can inject markup into the page.
+  function groupHandle(id) {
+    const g = state.data && (state.data.groups || []).find((x) => x.id === id);
+    return g ? g.handle : id;
+  }
   function userName(id) {
     const u = state.data && state.data.users.find((x) => x.id === id);
     return u ? u.name : id;
@@ -87,6 +140,8 @@
     hourglass: '⌛',
     shield: '🛡️',
     memo: '📝',
+    gear: '⚙️',
+    ballot_box_with_ballot: '🗳️',
   };
   function emoji(text) {
     return text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] || all);
@@ -106,7 +161,9 @@
         else if (target.startsWith('@'))
           parent.append(el('span', { class: 'mention' }, '@' + userName(target.slice(1))));
         else if (target.startsWith('!subteam^'))
-          parent.append(el('span', { class: 'mention' }, '@' + (m[2] || 'group').replace(/^@/, '')));
+          parent.append(
+            el('span', { class: 'mention' }, '@' + (m[2] || groupHandle(target.slice(9))).replace(/^@/, '')),
+          );
         else if (target.startsWith('!')) parent.append(el('span', { class: 'mention' }, '@' + target.slice(1)));
         else if (/^https?:\/\//.test(target) || target.startsWith('/'))
           parent.append(el('a', { href: decode(target), target: '_blank', rel: 'noopener' }, decode(m[2] || target)));
@@ -321,12 +378,23 @@
   }
 
   // ---- cases and the path diagram ---------------------------------------------------------------
+  // Cases that need someone first, then the other open ones, then closed ones; newest first in each.
+  function caseRank(c) {
+    if (c.needsAction) return 0;
+    if (!c.closedAt) return 1;
+    return 2;
+  }
+  function sortCases(cases) {
+    return cases
+      .slice()
+      .sort((a, b) => caseRank(a) - caseRank(b) || String(b.openedAt).localeCompare(String(a.openedAt)));
+  }
   function renderCases(cases) {
     const root = $('#cases');
     root.innerHTML = '';
     if (!cases.length)
       root.append(el('p', { class: 'hint' }, 'No case yet. Cases open when the workflow finds a root key.'));
-    for (const c of cases) {
+    for (const c of sortCases(cases)) {
       const node = el(
         'div',
         {
@@ -342,7 +410,20 @@
           el('b', {}, `${c.accountName} (${c.accountId})`),
           el('span', { class: 'status ' + c.status, 'data-testid': 'case-status' }, c.status),
         ),
-        el('div', { class: 'hint' }, c.caseId, ' · ', c.trigger),
+        el('div', { class: 'hint' }, c.caseId, ' · ', c.trigger, c.fromEarlierRun ? ' · earlier run' : ''),
+        c.needsAction
+          ? el('div', { class: 'needs-action', 'data-testid': 'case-needs-action' }, 'Needs action in Slack')
+          : null,
+        c.outcome && c.status !== 'remediated' && c.status !== 'compliant'
+          ? el(
+              'div',
+              { class: 'outcome ' + c.status, 'data-testid': 'case-outcome' },
+              c.outcome.summary,
+              c.outcome.error && !c.outcome.summary.includes(c.outcome.error.message)
+                ? ` (${c.outcome.error.name}: ${c.outcome.error.message})`
+                : '',
+            )
+          : null,
         el(
           'div',
           { class: 'links' },
@@ -376,7 +457,9 @@
     const root = $('#diagram');
     root.innerHTML = '';
     if (!definition || !detail) return;
-    $('#diagram-hint').textContent = `Execution of ${detail.caseId}: ${detail.path.length} states entered.`;
+    $('#diagram-hint').textContent = detail.path.length
+      ? `Execution of ${detail.caseId}: ${detail.path.length} states entered.`
+      : `${detail.caseId} has no execution in this run of the sandbox (it ran before a restart); its evidence report tells what happened.`;
     const states = definition.States;
     const edges = [];
     for (const [name, s] of Object.entries(states)) {
@@ -419,8 +502,10 @@
     for (let i = 1; i < detail.path.length; i++) taken.add(detail.path[i - 1] + '→' + detail.path[i]);
     const NS = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(NS, 'svg');
-    svg.setAttribute('width', width);
-    svg.setAttribute('height', height);
+    // Scaled to the panel's width (the full machine is wider than the side panel); hover a box for its name.
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    svg.setAttribute('width', '100%');
+    svg.setAttribute('preserveAspectRatio', 'xMidYMin meet');
     svg.setAttribute('data-testid', 'diagram-svg');
     for (const [a, b] of edges) {
       if (!pos[a] || !pos[b]) continue;
@@ -459,7 +544,8 @@
       svg.append(g);
     }
     root.append(svg);
-    root.append(el('p', { class: 'hint', 'data-testid': 'path-text' }, detail.path.join(' → ')));
+    if (detail.path.length)
+      root.append(el('p', { class: 'hint', 'data-testid': 'path-text' }, detail.path.join(' → ')));
   }
 
   // ---- actions -----------------------------------------------------------------------------------
@@ -479,13 +565,24 @@
     await refresh();
   }
   async function operatorRemove(accountId) {
-    await api('/sandbox/operator/remove-keys', { accountId });
+    try {
+      const out = await api('/sandbox/operator/remove-keys', { accountId });
+      const removed = (out && out.removed) || [];
+      notify(
+        removed.length
+          ? `Deleted ${removed.join(', ')} of ${accountId} in the simulated console. Confirm the step in Slack to verify.`
+          : `No root access key left to delete in ${accountId}.`,
+      );
+    } catch (e) {
+      notify('Could not delete the key: ' + e.message, true);
+    }
     await refresh();
   }
 
   async function refresh() {
     const data = await api(`/sandbox/state?user=${encodeURIComponent(state.userId)}`);
     state.data = data;
+    renderBanner(data);
     // Rebuild the DOM only when something changed: stable elements for people and for browser tests.
     const messagesKey = JSON.stringify([state.userId, data.messages]);
     if (messagesKey !== state.messagesKey) {
@@ -513,7 +610,16 @@
   }
 
   async function init() {
-    const users = (await api('/sandbox/state?user=')).users;
+    let users;
+    // While the server starts (503) or is down, keep asking: the connection line says what happens.
+    for (;;) {
+      try {
+        users = (await api('/sandbox/state?user=')).users;
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     const picker = $('#user-picker');
     users.forEach((u) => picker.append(el('option', { value: u.id }, `${u.realName} (@${u.name}, ${u.role})`)));
     state.userId = users[0].id;
@@ -526,13 +632,22 @@
       const text = $('#command-input')
         .value.trim()
         .replace(/^\/rootkey\s*/, '');
-      $('#command-input').value = '';
-      await api('/sandbox/command', { userId: state.userId, text });
-      await refresh();
+      try {
+        await api('/sandbox/command', { userId: state.userId, text });
+        $('#command-input').value = '';
+      } catch (e) {
+        notify('/rootkey was not sent: ' + e.message, true);
+      }
+      await refresh().catch(() => undefined);
     });
     $('#start-sweep').addEventListener('click', async () => {
-      await api('/sandbox/sweep', {});
-      await refresh();
+      try {
+        await api('/sandbox/sweep', {});
+        notify('Sweep started: one workflow per account; only accounts with a root key post to the channel.');
+      } catch (e) {
+        notify('The sweep did not start: ' + e.message, true);
+      }
+      await refresh().catch(() => undefined);
     });
     await refresh();
     setInterval(() => refresh().catch(() => undefined), 800);

@@ -9,6 +9,9 @@ import { ACTION_IDS, BLOCK_IDS } from './ids';
 
 export type KnownBlock = types.KnownBlock;
 
+/** A masked access key id (`AKIA****WXYZ`), as opposed to the label of a key the read could not name. */
+const MASKED_KEY_ID = /^[A-Z0-9]{4}\*+[A-Z0-9]{4}$/;
+
 /** A message as `chat.postMessage` / `chat.update` take it: notification text plus blocks. */
 export interface SlackMessage {
   text: string;
@@ -69,11 +72,40 @@ export function buildApprovalRequest(c: Case, now: Date): SlackMessage {
  * The same request once it no longer waits: the facts stay, the buttons are replaced by who decided
  * what and when (or why the request closed without a decision).
  */
-export function buildApprovalRecord(c: Case, now: Date): SlackMessage {
+export function buildApprovalRecord(
+  c: Case,
+  now: Date,
+  evidence?: { digest: string; reportLocation?: string },
+): SlackMessage {
+  const outcome = c.outcome && c.status !== 'expired' ? [outcomeSection(c, evidence)] : [];
   return {
-    text: `Root access key in ${escapeSlackText(c.accountName, 100)} (${c.accountId}): ${describeResolution(c)}`,
-    blocks: [...caseFacts(c, now), resolutionSection(c)],
+    text: `Root access key in ${escapeSlackText(c.accountName, 100)} (${c.accountId}): ${c.outcome ? `${STATUS_LABELS[c.outcome.status]}` : describeResolution(c)}`,
+    blocks: [...caseFacts(c, now), resolutionSection(c), ...outcome],
   };
+}
+
+/** How the case ended, with its evidence chain head and the report: the last block of a closed case. */
+function outcomeSection(c: Case, evidence?: { digest: string; reportLocation?: string }): KnownBlock {
+  const outcome = c.outcome!;
+  const icon =
+    outcome.status === 'remediated'
+      ? ':white_check_mark:'
+      : outcome.status === 'failed'
+        ? ':x:'
+        : ':information_source:';
+  const lines = [
+    `${icon} *${STATUS_LABELS[outcome.status]}* ${slackTime(outcome.at)}: ${escapeSlackText(outcome.summary, 1500)}`,
+  ];
+  const digest = evidence?.digest ?? c.evidenceHead;
+  if (digest) lines.push(`Evidence: \`sha256:${escapeSlackText(digest, 128)}\``);
+  if (evidence?.reportLocation) lines.push(`Report: ${reportLink(evidence.reportLocation)}`);
+  return { type: 'section', text: mrkdwn(lines.join('\n')) };
+}
+
+/** A link when the report has a web address; the location as code otherwise (an S3 URI, a file path). */
+export function reportLink(location: string): string {
+  if (/^https?:\/\/[^\s|<>]+$/.test(location)) return `<${location.replace(/&/g, '&amp;')}|Open the report>`;
+  return `\`${escapeSlackText(location, 500)}\``;
 }
 
 /** One line saying how the request ended (for notification text and thread replies). */
@@ -121,7 +153,11 @@ function requester(c: Case): string {
 
 /** Key id (masked), state, age and last use, with a warning when something used it recently. */
 export function describeKey(key: RootKey, now: Date): string {
-  const lines = [`*Key* \`${escapeSlackText(key.maskedId, 60)}\` · ${key.status === 'Active' ? 'Active' : 'Inactive'}`];
+  // A credential-report-only read has no id: its label ("key 1 (id not in the credential report)") is the name.
+  const name = MASKED_KEY_ID.test(key.maskedId)
+    ? `*Key* \`${escapeSlackText(key.maskedId, 60)}\``
+    : `*Root access ${escapeSlackText(key.maskedId, 80)}*`;
+  const lines = [`${name} · ${key.status === 'Active' ? 'Active' : 'Inactive'}`];
   lines.push(`Created: ${key.createdAt ? slackTime(key.createdAt) : 'unknown'}`);
   const used = key.lastUsed;
   if (used?.date) {

@@ -13,16 +13,24 @@ import { ACTION_IDS, runbookStepBlockId } from './ids';
  */
 export function buildRunbookStepMessage(c: Case, runbook: Runbook, stepId: string): SlackMessage {
   const { step, index } = findStep(runbook, stepId);
+  const last = index === runbook.steps.length - 1;
   const elements: types.Button[] = [
     {
       type: 'button',
       action_id: ACTION_IDS.confirmStep,
       value: c.caseId,
       style: 'primary',
-      text: plain(index === runbook.steps.length - 1 ? 'Step done: verify now' : 'Step done'),
+      text: plain(last ? 'Step done: verify now' : 'Step done'),
     },
-    { type: 'button', action_id: ACTION_IDS.verifyNow, value: c.caseId, text: plain('Verify now') },
   ];
+  // On the last step "Step done" already verifies: a second button doing the same would only confuse.
+  if (!last)
+    elements.push({
+      type: 'button',
+      action_id: ACTION_IDS.verifyNow,
+      value: c.caseId,
+      text: plain('Verify now'),
+    });
   return {
     text: `Runbook step ${index + 1} of ${runbook.steps.length} for ${escapeSlackText(c.accountName, 100)} (${c.accountId}): ${escapeSlackText(step.title, 150)}`,
     blocks: [...stepBlocks(runbook, step, index), { type: 'actions', block_id: runbookStepBlockId(step.id), elements }],
@@ -53,26 +61,60 @@ function stepBlocks(runbook: Runbook, step: RunbookStep, index: number): KnownBl
         `*${escapeSlackText(runbook.title, 200)}*\nStep ${index + 1} of ${total}: *${escapeSlackText(step.title, 200)}*`,
       ),
     },
-    {
-      type: 'section',
-      text: mrkdwn(
-        step.instructions
-          .map((line, i) => `${i + 1}. ${escapeSlackText(line, 600)}`)
-          .join('\n')
-          .slice(0, 2900),
-      ),
-    },
+    { type: 'section', text: mrkdwn(instructionList(step.instructions).slice(0, 2900)) },
   ];
-  if (step.warning) blocks.push({ type: 'section', text: mrkdwn(`:warning: ${escapeSlackText(step.warning, 1500)}`) });
+  if (step.warning) blocks.push({ type: 'section', text: mrkdwn(`:warning: ${runbookText(step.warning, 1500)}`) });
   if (step.cli) blocks.push({ type: 'section', text: mrkdwn(`\`\`\`${codeBlockText(step.cli)}\`\`\``) });
-  if (step.check) blocks.push({ type: 'context', elements: [mrkdwn(`*Check:* ${escapeSlackText(step.check, 1500)}`)] });
+  if (step.check) blocks.push({ type: 'context', elements: [mrkdwn(`*Check:* ${runbookText(step.check, 1500)}`)] });
   if (index === total - 1 && runbook.afterwards.length > 0) {
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(`*Afterwards:* ${runbook.afterwards.map((a) => escapeSlackText(a, 400)).join(' · ')}`)],
+      elements: [mrkdwn(`*Afterwards:* ${runbook.afterwards.map((a) => runbookText(a, 400)).join(' · ')}`)],
     });
   }
   return blocks;
+}
+
+/**
+ * Numbered instructions; a line starting with "  - " is a detail of the instruction above it (the
+ * runbook's convention, as in runbook-markdown.ts) and becomes an indented bullet without a number.
+ * mrkdwn has no nested lists, so the bullet is a "•" character after a few spaces.
+ */
+function instructionList(instructions: string[]): string {
+  let n = 0;
+  return instructions
+    .map((line) => {
+      if (line.startsWith('  - ')) return `      • ${runbookText(line.slice(4), 600)}`;
+      n += 1;
+      return `${n}. ${runbookText(line, 600)}`;
+    })
+    .join('\n');
+}
+
+/** A run of non-space characters that contains a character Slack formats with: `_` italic, `*` bold, `~` strike. */
+const FORMATTING_WORD = /[^\s`]*[_*~][^\s`]*/g;
+
+/**
+ * Runbook text for mrkdwn. Slack reads `_text_` as italics, `*text*` as bold and `~text~` as
+ * strikethrough and has no escape character for them; text in a code span is shown as written
+ * (https://api.slack.com/reference/surfaces/formatting#basics). So identifiers such as
+ * `access_key_1_active` and masked key ids (`AKIA****0042`) go into code spans, and the runbook's own
+ * backtick spans stay code. Everything is escaped (&, <, >) first.
+ */
+export function runbookText(text: string, maxLength?: number): string {
+  const escaped = escapeSlackText(text, maxLength);
+  return escaped
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(FORMATTING_WORD, codeSpan)))
+    .join('`');
+}
+
+function codeSpan(word: string): string {
+  const lead = /^[("'\u201c]*/.exec(word)![0];
+  const trail = /[.,;:)"'\u201d]*$/.exec(word.slice(lead.length))![0];
+  const core = word.slice(lead.length, word.length - trail.length);
+  if (!/[A-Za-z0-9]/.test(core)) return word;
+  return `${lead}\`${core}\`${trail}`;
 }
 
 /** Escaped text inside a ``` block, with fences in the text broken so that it cannot close the block. */

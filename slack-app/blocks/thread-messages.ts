@@ -1,5 +1,12 @@
 import type { ApprovalVote, Case } from '../../functions/core/case';
-import { ACTION_LABELS, describeResolution, mrkdwn, STATUS_LABELS, type SlackMessage } from './approval-message';
+import {
+  ACTION_LABELS,
+  describeResolution,
+  mrkdwn,
+  reportLink,
+  STATUS_LABELS,
+  type SlackMessage,
+} from './approval-message';
 import { escapeSlackText, isSlackGroupId, isSlackUserId, mentionUser, slackTime } from './escape-slack-text';
 
 /** Who an escalation notifies: a user (`U…`), a user group (`S…`), `here` or `channel`. */
@@ -86,9 +93,4 @@ export function buildOutcome(c: Case, evidence: { digest: string; reportLocation
   lines.push(`Evidence: \`sha256:${escapeSlackText(evidence.digest, 128)}\``);
   if (evidence.reportLocation) lines.push(`Report: ${reportLink(evidence.reportLocation)}`);
   return single(lines.join('\n'));
-}
-
-function reportLink(location: string): string {
-  if (/^https:\/\/[^\s|<>]+$/.test(location)) return `<${location.replace(/&/g, '&amp;')}|Open the report>`;
-  return `\`${escapeSlackText(location, 500)}\``;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -16,6 +16,7 @@ const PAYMENTS = '333333333333';
 const MANAGEMENT = '111111111111';
 
 let sandbox: RunningSandbox;
+let port: number;
 let browser: Browser;
 let page: Page;
 let dataDir: string;
@@ -23,6 +24,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rootkey-e2e-'));
   sandbox = await startSandboxServer({ dataDir, port: 0, host: '127.0.0.1', env: {}, sweepOnStart: true, waitMs: 100 });
+  port = Number(new URL(sandbox.url).port);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -46,9 +48,64 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Text of the page's Slack messages (what people read), as rendered. */
+async function messagesText(): Promise<string> {
+  return page.locator('[data-testid=messages]').innerText();
+}
+
+/**
+ * Nothing is cut off at this width: no panel scrolls sideways, and the diagram fits its panel.
+ * Also keeps a screenshot for people to look at (test output folder).
+ */
+async function expectNothingCutOff(name: string): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const panels = ['body', 'main', '.slack', '.messages', '.side', '#cases', '#diagram', '.banner'];
+    return panels
+      .map((sel) => document.querySelector(sel) as HTMLElement | null)
+      .filter((n): n is HTMLElement => n !== null && n.clientWidth > 0)
+      .filter((n) => n.scrollWidth > n.clientWidth + 1)
+      .map(
+        (n) =>
+          `${n.tagName.toLowerCase()}${n.id ? `#${n.id}` : ''}.${n.className}: ${n.scrollWidth} > ${n.clientWidth}`,
+      );
+  });
+  expect(overflow).toEqual([]);
+  const svg = page.locator('[data-testid=diagram-svg]');
+  if ((await svg.count()) > 0) {
+    const [svgBox, panelBox] = await Promise.all([svg.boundingBox(), page.locator('#diagram').boundingBox()]);
+    expect(svgBox!.width).toBeLessThanOrEqual(panelBox!.width + 1);
+  }
+  const dir = join(process.cwd(), 'test-results', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
 async function actAs(name: 'alice' | 'bob' | 'mallory'): Promise<void> {
   const option = page.locator('[data-testid=user-picker] option', { hasText: `@${name}` });
   await page.selectOption('[data-testid=user-picker]', (await option.getAttribute('value')) ?? '');
+}
+
+/** What the top-level message itself says, without its thread. */
+async function ownText(accountId: string): Promise<string> {
+  return approvalMessage(accountId).evaluate((node) => {
+    const copy = node.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('[data-testid=thread]').forEach((t) => t.remove());
+    document.body.append(copy);
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  });
+}
+
+async function waitForOwnText(accountId: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < until) {
+    text = await ownText(accountId);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`The approval message of ${accountId} never matched ${String(pattern)}: ${text}`);
 }
 
 function approvalMessage(accountId: string) {
@@ -80,6 +137,18 @@ it('shows approval requests for both accounts with root keys once the sweep has 
   // Assess: automated deletion is offered only where AssumeRoot can do it.
   await expect(approvalMessage(PAYMENTS).getByRole('button', { name: 'Delete the key' }).count()).resolves.toBe(1);
   await expect(approvalMessage(MANAGEMENT).getByRole('button', { name: 'Delete the key' }).count()).resolves.toBe(0);
+  // One message per case: the compliant accounts post nothing.
+  const text = await messagesText();
+  expect(text).not.toContain('security-tooling');
+  expect(text).not.toContain('logging');
+  // The banner says what a restart does; the cases that need action come first.
+  await expect(page.locator('[data-testid=banner]').innerText()).resolves.toMatch(
+    /simulated organization starts fresh on every start/,
+  );
+  await page.locator('[data-testid=case-needs-action]').first().waitFor({ timeout: 15_000 });
+  const firstCard = page.locator('[data-testid=case]').first();
+  await expect(firstCard.locator('[data-testid=case-needs-action]').count()).resolves.toBe(1);
+  await expectNothingCutOff('1-approval-requests');
 });
 
 it('refuses the outsider: an ephemeral answer, and the case keeps waiting', async () => {
@@ -101,6 +170,16 @@ it('lets an approver delete the key, then shows the decision and the verified ou
   await page
     .locator('[data-case-id][data-status=remediated]', { hasText: 'payments-prod' })
     .waitFor({ timeout: 15_000 });
+  // The request itself now tells how the case ended: outcome, evidence digest, a link to the report.
+  const request = approvalMessage(PAYMENTS);
+  const requestText = await waitForOwnText(PAYMENTS, /Evidence: sha256:[0-9a-f]{64}/);
+  expect(requestText).toMatch(/Remediated/);
+  expect(requestText).not.toMatch(/\bDeleting\b/);
+  const href = await request.getByRole('link', { name: 'Open the report' }).first().getAttribute('href');
+  expect(href).toMatch(/\/evidence\/reports\/RK-333333333333-.*\.html$/);
+  expect((await fetch(href!)).status).toBe(200);
+  // Emoji codes are drawn as emoji, not left as text.
+  expect(await messagesText()).not.toMatch(/:[a-z_]+:/);
 });
 
 it('walks the management account through the guided runbook until verification passes', async () => {
@@ -128,6 +207,11 @@ it('walks the management account through the guided runbook until verification p
       .catch(() => undefined);
   }
   await waitForStatus(MANAGEMENT, 'remediated');
+  const requestText = await waitForOwnText(MANAGEMENT, /Evidence: sha256:[0-9a-f]{64}/);
+  expect(requestText).toMatch(/Remediated/);
+  expect(requestText).not.toMatch(/Guided manual removal|key key/);
+  // Runbook text: key details are bullets, never numbered steps ("2. - key …").
+  expect(await messagesText()).not.toMatch(/^\d+\. +[-•]/m);
 });
 
 it('draws the path the execution took and opens the evidence report', async () => {
@@ -140,6 +224,37 @@ it('draws the path the execution took and opens the evidence report', async () =
   await report.waitForLoadState();
   await expect(report.content()).resolves.toContain(PAYMENTS);
   await expect(report.locator('body').innerText()).resolves.toMatch(/remediated/i);
+  const reportText = await report.locator('body').innerText();
+  expect(reportText).not.toMatch(/\bunknown\b/i);
+  expect(reportText).not.toMatch(/step \?/);
+  await report.close();
+  await expectNothingCutOff('2-remediated-with-diagram');
+});
+
+it('after restarts: says the server is gone, reconnects, and explains the cases the restart closed', async () => {
+  // Restart 1: the simulated organization starts fresh (the deleted keys are back) and the sweep opens new cases.
+  await sandbox.close();
+  await page.locator('[data-testid=connection]', { hasText: /unreachable|starting/ }).waitFor({ timeout: 15_000 });
+  sandbox = await startSandboxServer({ dataDir, port, host: '127.0.0.1', env: {}, sweepOnStart: true, waitMs: 100 });
+  await page.locator('[data-testid=connection]').waitFor({ state: 'hidden', timeout: 30_000 });
+  await page.locator('[data-testid=banner]', { hasText: 'from an earlier run' }).waitFor({ timeout: 15_000 });
+  await approvalMessage(PAYMENTS).waitFor({ timeout: 30_000 });
+  await waitForStatus(PAYMENTS, 'awaiting-approval');
+
+  // Restart 2 while that case waits: it is closed as failed, with its reason and its report.
+  await sandbox.close();
+  sandbox = await startSandboxServer({ dataDir, port, host: '127.0.0.1', env: {}, sweepOnStart: false, waitMs: 100 });
+  await page.locator('[data-testid=connection]').waitFor({ state: 'hidden', timeout: 30_000 });
+  const failed = page.locator('[data-testid=case][data-status=failed]', { hasText: 'payments-prod' }).first();
+  await failed.waitFor({ timeout: 15_000 });
+  await expect(failed.locator('[data-testid=case-outcome]').innerText()).resolves.toMatch(
+    /sandbox stopped while this case was open/,
+  );
+  const link = failed.locator('[data-testid=report-link]');
+  expect((await fetch(new URL((await link.getAttribute('href'))!, sandbox.url))).status).toBe(200);
+  await failed.click();
+  await expect(page.locator('#diagram-hint').innerText()).resolves.toMatch(/no execution in this run/);
+  await expectNothingCutOff('3-after-restart');
 });
 
 it('leaves evidence that `rootkey evidence verify` accepts', async () => {

@@ -153,6 +153,19 @@ describe('rootkey scan (in-process)', () => {
     expect(c.stdout()).toBe('');
   });
 
+  it('exits 2 for an account that is not in the organization, as rootkey runbook does', async () => {
+    const scan = captureIO();
+    const runbook = captureIO();
+
+    const scanCode = await main(['scan', '--sandbox', '--account', '999999999999'], scan.io);
+    const runbookCode = await main(['runbook', '--sandbox', '--account', '999999999999'], runbook.io);
+
+    expect(scanCode).toBe(2);
+    expect(runbookCode).toBe(2);
+    expect(scan.stdout()).toContain('999999999999');
+    expect(scan.stdout()).toContain('not in the simulated organization');
+  });
+
   it('exits 2 for an unknown flag', async () => {
     const c = captureIO();
 

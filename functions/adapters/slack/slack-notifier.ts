@@ -26,6 +26,12 @@ export interface SlackNotifierOptions {
   escalationMention?: string;
   /** The runbook of a case; REMOVAL's `runbookForCase` unless a test or the sandbox replaces it. */
   runbookFor?: (c: Case, now: Date) => Runbook;
+  /**
+   * Turns where a report was written (file path or s3:// URI) into a web address people can open,
+   * or undefined when there is none (the location is then shown as text). The sandbox maps it to its
+   * `/evidence/reports/` route.
+   */
+  reportUrl?: (location: string) => string | undefined;
   clock?: ClockPort;
 }
 
@@ -85,25 +91,49 @@ export class SlackNotifier implements NotifierPort {
    * Re-renders the approval message from the case: with buttons while it still waits for votes, as
    * the record of the decision (no buttons) otherwise.
    */
-  async updateApprovalMessage(ref: SlackMessageRef, c: Case): Promise<void> {
+  async updateApprovalMessage(
+    ref: SlackMessageRef,
+    c: Case,
+    evidence?: { digest: string; reportLocation?: string },
+  ): Promise<void> {
     const waiting = !c.decision && c.status === 'awaiting-approval';
     const now = this.clock.now();
-    const message = waiting ? buildApprovalRequest(c, now) : buildApprovalRecord(c, now);
+    const message = waiting ? buildApprovalRequest(c, now) : buildApprovalRecord(c, now, evidence);
     await slackCall('chat.update', () =>
       this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message }),
     );
   }
 
+  /** A line in the thread; the approval message follows the case's status (deleting, runbook, verifying…). */
   async progress(c: Case, text: string): Promise<void> {
     await this.reply(c, buildProgress(text));
+    const ref = c.approval?.message;
+    if (ref && c.decision) await this.updateApprovalMessage(ref, c);
   }
 
   async runbookStep(c: Case, stepId: string): Promise<void> {
     await this.reply(c, buildRunbookStepMessage(c, this.runbookFor(c, this.clock.now()), stepId));
   }
 
+  /**
+   * The final result: the approval message itself is rewritten to end with the outcome and the
+   * evidence digest (the top-level message always tells the case's current state), and the result
+   * goes to its thread. A compliant account that never needed anyone posts nothing: with a daily
+   * sweep over many accounts, the channel carries cases only.
+   */
   async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
-    await this.reply(c, buildOutcome(c, evidence), true);
+    const ref = c.approval?.message;
+    if (!ref && c.status === 'compliant') return;
+    const shown = {
+      digest: evidence.digest,
+      ...(evidence.reportLocation ? { reportLocation: this.reportLink(evidence.reportLocation) } : {}),
+    };
+    if (ref) await this.updateApprovalMessage(ref, c, shown);
+    await this.reply(c, buildOutcome(c, shown), true);
+  }
+
+  private reportLink(location: string): string {
+    return this.options.reportUrl?.(location) ?? location;
   }
 
   /** Replies in the approval request's thread (or the channel when no request was posted). */

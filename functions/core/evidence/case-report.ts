@@ -1,4 +1,5 @@
 import type { ComplianceReference } from '../compliance-references';
+import { parseEvidenceData } from './evidence-data';
 import type { EvidenceRecord } from './evidence-record';
 import { formatProblem, type EvidenceVerification } from './verify-evidence';
 
@@ -41,24 +42,26 @@ export interface CaseReportModel {
   details: { title: string; json: string }[];
 }
 
-/** Pulls what an assessor reads out of the records; unknown event data still appears in the details. */
+/**
+ * Pulls what an assessor reads out of the records, each read through its event type's schema;
+ * every record's full data also appears in the details.
+ */
 export function buildCaseReportModel(input: CaseReportInput): CaseReportModel {
   const { records } = input;
   const first = records[0];
   const outcomeRecord = [...records].reverse().find((r) => r.type === 'outcome');
-  const detection = records.find((r) => r.type === 'detection');
+  const outcome = outcomeRecord ? parseEvidenceData('outcome', outcomeRecord.data) : undefined;
+  const detection = records.find((r) => r.type === 'detection' && detectionSourceOf(r) !== undefined);
   const problems = input.integrity.problems.map(formatProblem);
   const signatures = input.integrity.signaturesValid;
   return {
     caseId: input.caseId,
-    accountId: first?.accountId ?? 'unknown',
+    accountId: first?.accountId ?? '(no records)',
     accountName: records.map(accountNameOf).find((n) => n !== undefined),
     outcome: outcomeRecord
-      ? {
-          status: str(outcomeRecord.data.status) ?? 'recorded',
-          summary: str(outcomeRecord.data.summary),
-          at: outcomeRecord.at,
-        }
+      ? outcome?.ok
+        ? { status: outcome.data.status, summary: outcome.data.summary, at: outcomeRecord.at }
+        : { status: 'recorded', summary: viewOf(outcomeRecord).summary, at: outcomeRecord.at }
       : undefined,
     openedAt: first?.at,
     lastEventAt: records[records.length - 1]?.at,
@@ -75,12 +78,12 @@ export function buildCaseReportModel(input: CaseReportInput): CaseReportModel {
     },
     evidenceLocation: input.evidenceLocation,
     generatedAt: input.generatedAt,
-    timeline: records.map((r) => ({ '#': String(r.sequence), Time: r.at, Event: r.type, Summary: summarize(r) })),
-    decisions: records.filter((r) => r.type === 'decision').map(decisionRow),
-    actions: records.filter((r) => r.type === 'action').map(actionRow),
-    runbookSteps: records.filter((r) => r.type === 'runbook-step').map(runbookRow),
-    verifications: records.filter((r) => r.type === 'verification').map(verificationRow),
-    findingUpdates: records.filter((r) => r.type === 'finding-update').map(findingRow),
+    timeline: records.map((r) => ({ '#': String(r.sequence), Time: r.at, Event: r.type, Summary: viewOf(r).summary })),
+    decisions: rowsOf(records, 'decision'),
+    actions: rowsOf(records, 'action'),
+    runbookSteps: rowsOf(records, 'runbook'),
+    verifications: rowsOf(records, 'verification'),
+    findingUpdates: rowsOf(records, 'finding'),
     chain: records.map((r) => ({
       '#': String(r.sequence),
       'Account #': String(r.accountSequence),
@@ -105,6 +108,13 @@ function keyTrustSentence(integrity: EvidenceVerification): string {
   return integrity.pinned
     ? `Signing key pinned${signed ? ` (${signed})` : ''}.`
     : `Signing key UNPINNED${signed ? ` (${signed})` : ''}: compare the fingerprint with the pin kept apart from the evidence.`;
+}
+
+function rowsOf(records: EvidenceRecord[], table: Exclude<keyof RecordView, 'summary'>): Row[] {
+  return records.flatMap((r) => {
+    const row = viewOf(r)[table];
+    return row ? [row] : [];
+  });
 }
 
 /** The report as Markdown: headings, tables and fenced JSON, readable as plain text too. */
@@ -186,6 +196,8 @@ const STYLE = [
   'th{background:#f0f0f0}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace}',
   'pre{background:#f7f7f7;border:1px solid #ddd;padding:.5rem;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem}',
   '.ok{color:#0a5d0a}.bad{color:#a40000}.meta,.empty{color:#555}',
+  // Sequence numbers and timestamps are read whole: "10" must never break into "1/0".
+  'th.nowrap,td.nowrap{white-space:nowrap;overflow-wrap:normal;width:1%}',
   '@media print{body{margin:0;font-size:10pt}h2{break-after:avoid}tr,pre{break-inside:avoid}th{background:#eee!important}}',
 ].join('');
 
@@ -224,168 +236,245 @@ function sections(m: CaseReportModel): [string, Row[], string][] {
   ];
 }
 
-function summarize(r: EvidenceRecord): string {
-  const d = r.data;
+/**
+ * What one record contributes to the report, read through its type's schema (evidence-data.ts).
+ * A record whose data does not fit (written by another version, or by hand) still appears, with
+ * the schema's complaint, so that nothing is hidden and nothing is guessed.
+ */
+interface RecordView {
+  summary: string;
+  decision?: Row;
+  action?: Row;
+  runbook?: Row;
+  verification?: Row;
+  finding?: Row;
+}
+
+const viewCache = new WeakMap<EvidenceRecord, RecordView>();
+
+function viewOf(r: EvidenceRecord): RecordView {
+  let view = viewCache.get(r);
+  if (!view) {
+    view = buildView(r);
+    viewCache.set(r, view);
+  }
+  return view;
+}
+
+function buildView(r: EvidenceRecord): RecordView {
   switch (r.type) {
-    case 'detection': {
-      const keys = maskedKeysOf(r);
-      return (
-        str(d.reason) ??
-        [str(d.status), keys.length ? `keys: ${keys.join(', ')}` : undefined].filter(Boolean).join('; ')
-      );
+    case 'detection':
+      return detectionView(r);
+    case 'approval-requested': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      return {
+        summary: `approval requested from ${d.requiredApprovals} approver(s) for ${keyList(d.keys)}; removal paths: ${d.removalPaths.join(', ')}`,
+      };
     }
-    case 'decision': {
-      const row = decisionRow(r);
-      return `${row.Who} chose ${row.Action}${row.Reason ? ` (${row.Reason})` : ''}`;
-    }
-    case 'action': {
-      const row = actionRow(r);
-      return `${row.API} — ${row.Result}${row['Request id'] ? ` (request ${row['Request id']})` : ''}`;
-    }
-    case 'verification':
-      return verificationRow(r).Result;
-    case 'runbook-step': {
-      const row = runbookRow(r);
-      return `step ${row.Step} confirmed${row.By ? ` by ${row.By}` : ''}`;
-    }
-    case 'finding-update':
-      return `finding ${findingRow(r).Status}`;
-    case 'outcome':
-      return `${str(d.status) ?? 'outcome'}${str(d.summary) ? `: ${str(d.summary)}` : ''}${errorText(d.error) ? ` — ${errorText(d.error)}` : ''}`;
-    case 'approval-requested':
-      return `approval requested${num(d.requiredApprovals) ? ` (${num(d.requiredApprovals)} approver(s) needed)` : ''}`;
     case 'reminder':
-      return `reminder${num(d.reminderNumber) ? ` #${num(d.reminderNumber)}` : ''}`;
-    case 'escalation':
-      return 'escalated';
+    case 'escalation': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      const waiting = d.waitingFor === 'approval' ? 'the approval' : `runbook step ${d.stepId ?? '(any)'}`;
+      return {
+        summary: `${r.type === 'escalation' ? 'escalated' : 'reminder'} ${d.reminderNumber} of ${d.maxReminders} while waiting for ${waiting}`,
+      };
+    }
+    case 'decision':
+      return decisionView(r);
+    case 'action': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      const row: Row = {
+        API: d.api,
+        'Request id': d.requestId ?? '(none: not an AWS call)',
+        Result: d.outcome,
+        Key: d.keyId ?? (d.approvedKeys.join(', ') || '(no key)'),
+        Time: d.calledAt ?? r.at,
+        Error: errorText(d.error) ?? '',
+      };
+      return {
+        summary: `${d.api} — ${d.outcome}${d.requestId ? ` (request ${d.requestId})` : ''}${row.Error ? `: ${row.Error}` : ''}`,
+        action: row,
+      };
+    }
+    case 'runbook-step':
+      return runbookView(r);
+    case 'verification': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      const result = d.gone ? 'no root access key present' : 'root access key still present';
+      const row: Row = {
+        Attempt: `${d.attempt} of ${d.maxAttempts}`,
+        'Read at': d.readAt,
+        Method: d.method,
+        Result: `${result}${!d.gone && d.exhausted ? ' (last attempt)' : ''}`,
+        Signals: Object.entries(d.signals)
+          .map(([k, v]) => `${k}=${short(v)}`)
+          .join('; '),
+      };
+      return { summary: `verification ${row.Attempt}: ${row.Result} — ${d.reason}`, verification: row };
+    }
+    case 'finding-update': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      const row: Row = d.updated
+        ? { Status: d.status, Updated: 'yes', Finding: d.findingId, Note: d.note, Time: r.at }
+        : { Status: d.status, Updated: 'no (no finding)', Finding: '(none)', Note: d.reason, Time: r.at };
+      return {
+        summary: d.updated ? `finding set to ${d.status}` : `finding not updated (${d.status}): ${d.reason}`,
+        finding: row,
+      };
+    }
+    case 'outcome': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      const error = errorText(d.error);
+      return { summary: `${d.status}: ${d.summary}${error && !d.summary.includes(error) ? ` — ${error}` : ''}` };
+    }
+    case 'guardrail': {
+      const p = parseEvidenceData(r.type, r.data);
+      if (!p.ok) return unparsed(r, p.issues);
+      const d = p.data;
+      const who = d.approvers?.map((a) => a.userName ?? a.userId).join(', ');
+      const what = d.changes?.length ? d.changes.join('; ') : d.actions?.join('; ');
+      const error = errorText(d.error);
+      return {
+        summary: `prevent recurrence: ${d.event}${who ? ` by ${who}` : ''}${what ? ` — ${what}` : ''}${error ? ` — ${error}` : ''}`,
+      };
+    }
     default:
-      return '';
+      return unparsed(r, [`no schema for the event type ${String((r as { type: unknown }).type)}`]);
   }
 }
 
-function decisionRow(r: EvidenceRecord): Row {
-  const d = r.data;
-  const approvers = Array.isArray(d.approvers) ? (d.approvers as Record<string, unknown>[]) : [];
-  const who =
-    person(str(d.userName), str(d.userId)) ??
-    (approvers
-      .map((a) => person(str(a.userName), str(a.userId)))
-      .filter(Boolean)
-      .join(', ') ||
-      'unknown');
+function unparsed(r: EvidenceRecord, issues: string[]): RecordView {
   return {
+    summary: `${r.type} record whose data does not match the current ${r.type} schema (${issues.join('; ')}); its data is shown under Record details`,
+  };
+}
+
+function detectionView(r: EvidenceRecord): RecordView {
+  const p = parseEvidenceData('detection', r.data);
+  if (!p.ok) return unparsed(r, p.issues);
+  const d = p.data;
+  if ('duplicateTrigger' in d)
+    return { summary: `${d.duplicateTrigger.source} trigger while the case was open: ${d.note}` };
+  if ('trigger' in d) {
+    const found = d.posture.keys.length ? `found ${keyList(d.posture.keys)}` : 'no root access key';
+    return {
+      summary: `${d.trigger.source} trigger; ${found} (${d.posture.status}, read by ${d.posture.method}): ${d.posture.reason}`,
+    };
+  }
+  return {
+    summary: `${d.reason} Approved: ${d.approvedKeys.join(', ') || '(none)'}; present now: ${d.currentKeys.join(', ') || '(none)'}; next: ${d.next === 'approval' ? 'a new approval' : 'verification'}`,
+  };
+}
+
+function decisionView(r: EvidenceRecord): RecordView {
+  const p = parseEvidenceData('decision', r.data);
+  if (!p.ok) return unparsed(r, p.issues);
+  const d = p.data;
+  if ('vote' in d) {
+    const v = d.vote;
+    const who = person(v.userName, v.userId);
+    const counted = `${d.votes} of ${d.requiredApprovals} vote(s)`;
+    const row: Row = {
+      Event: d.event === 'decided' ? 'vote (decides)' : 'vote',
+      Who: who,
+      Action: v.action,
+      When: v.at,
+      Reason: v.reason ?? '',
+      'Risk accepted until': v.expiresAt ?? '',
+    };
+    return {
+      summary: `${who} voted ${v.action}${v.reason ? ` (${v.reason})` : ''}; ${counted}${d.event === 'decided' ? ', decided' : ''}`,
+      decision: row,
+    };
+  }
+  const decision = 'applied' in d ? d : d.decision;
+  const who = decision.approvers.map((a) => person(a.userName, a.userId)).join(', ') || '(no approver)';
+  const row: Row = {
+    Event: 'applied' in d ? 'decision applied' : 'decision not delivered',
     Who: who,
-    Action: str(d.action) ?? 'unknown',
-    When: str(d.at) ?? str(d.decidedAt) ?? r.at,
-    Reason: str(d.reason) ?? '',
-    'Risk accepted until': str(d.expiresAt) ?? '',
+    Action: decision.action,
+    When: decision.decidedAt,
+    Reason: decision.reason ?? '',
+    'Risk accepted until': decision.expiresAt ?? '',
+  };
+  const summary =
+    'applied' in d
+      ? `decision ${decision.action} by ${who} applied${decision.reason ? ` (${decision.reason})` : ''}${d.recheckAt ? `; re-check ${d.recheckAt}` : ''}`
+      : `decision ${decision.action} by ${who} could not be delivered to the workflow (${errorText(d.error) ?? 'no error text'}); the approvers may click again`;
+  return { summary, decision: row };
+}
+
+function runbookView(r: EvidenceRecord): RecordView {
+  const p = parseEvidenceData('runbook-step', r.data);
+  if (!p.ok) return unparsed(r, p.issues);
+  const d = p.data;
+  if ('started' in d) {
+    return {
+      summary: `runbook (${d.variant}) started: ${d.reason}; ${d.steps.length} step(s)`,
+      runbook: {
+        Step: 'start',
+        Title: `${d.variant}: ${d.steps.map((s) => s.title).join('; ')}`,
+        By: 'rootkey (workflow)',
+        Time: r.at,
+      },
+    };
+  }
+  const by = person(d.by.userName, d.by.userId);
+  if ('verifyNow' in d) {
+    return {
+      summary: `${by} asked to verify now`,
+      runbook: { Step: 'verify now', Title: 'Verification requested before the last step', By: by, Time: d.at },
+    };
+  }
+  return {
+    summary: `step ${d.stepId} "${d.title}" confirmed by ${by}`,
+    runbook: { Step: d.stepId, Title: d.title, By: by, Time: d.at },
   };
 }
 
-function actionRow(r: EvidenceRecord): Row {
-  const d = r.data;
-  return {
-    API: str(d.api) ?? 'unknown',
-    'Request id': str(d.requestId) ?? '',
-    Result: str(d.result) ?? str(d.outcome) ?? (d.error ? 'failure' : 'unknown'),
-    Key: str(d.keyId) ?? '',
-    Time: str(d.at) ?? r.at,
-    Error: errorText(d.error) ?? '',
-  };
-}
-
-function runbookRow(r: EvidenceRecord): Row {
-  const d = r.data;
-  const by = d.by as Record<string, unknown> | string | undefined;
-  const who =
-    typeof by === 'string'
-      ? by
-      : by
-        ? person(str(by.userName), str(by.userId))
-        : person(str(d.userName), str(d.userId));
-  return {
-    Step: str(d.stepId) ?? str(d.title) ?? '?',
-    Title: str(d.title) ?? '',
-    By: who ?? '',
-    Time: str(d.at) ?? r.at,
-  };
-}
-
-function verificationRow(r: EvidenceRecord): Row {
-  const d = r.data;
-  const gone = typeof d.gone === 'boolean' ? d.gone : undefined;
-  const signals = d.signals && typeof d.signals === 'object' ? (d.signals as Record<string, unknown>) : {};
-  return {
-    Attempt: num(d.attempt) !== undefined ? String(num(d.attempt)) : '',
-    'Read at': str(d.readAt) ?? r.at,
-    Method: str(d.method) ?? '',
-    Result:
-      gone === true
-        ? 'no root access key present'
-        : gone === false
-          ? 'root access key still present'
-          : (str(d.status) ?? 'recorded'),
-    Signals: Object.entries(signals)
-      .map(([k, v]) => `${k}=${short(v)}`)
-      .join('; '),
-  };
-}
-
-function findingRow(r: EvidenceRecord): Row {
-  const d = r.data;
-  return {
-    Status: str(d.status) ?? 'unknown',
-    Updated: typeof d.updated === 'boolean' ? (d.updated ? 'yes' : 'no (no finding)') : '',
-    Finding: str(d.findingId) ?? '',
-    Note: str(d.note) ?? '',
-    Time: r.at,
-  };
+function keyList(keys: { maskedId: string; status: string }[]): string {
+  return keys.length ? keys.map((k) => `${k.maskedId} (${k.status})`).join(', ') : 'no key';
 }
 
 function accountNameOf(r: EvidenceRecord): string | undefined {
-  const d = r.data as Record<string, Record<string, Record<string, unknown>> | undefined>;
-  return str(r.data.accountName) ?? str(d.account?.name) ?? str(d.posture?.account?.name);
+  if (r.type !== 'detection') return undefined;
+  const p = parseEvidenceData('detection', r.data);
+  if (!p.ok) return undefined;
+  return 'posture' in p.data ? p.data.posture.account.name : undefined;
 }
 
 function detectionSourceOf(r: EvidenceRecord): string | undefined {
-  const trigger = r.data.trigger as Record<string, unknown> | undefined;
-  return str(trigger?.source) ?? str(r.data.source);
+  const p = parseEvidenceData('detection', r.data);
+  if (!p.ok || !('trigger' in p.data)) return undefined;
+  const t = p.data.trigger;
+  return `${t.source}${t.requestedBy ? ` (requested by ${t.requestedBy})` : ''}, ${t.detectedAt}`;
 }
 
 function maskedKeysOf(r: EvidenceRecord): string[] {
-  const posture = r.data.posture as Record<string, unknown> | undefined;
-  const keys = (
-    Array.isArray(r.data.keys) ? r.data.keys : Array.isArray(posture?.keys) ? posture.keys : []
-  ) as unknown[];
-  return keys
-    .map((k) => {
-      const key = k as Record<string, unknown>;
-      const id = str(key?.maskedId);
-      return id ? `${id}${str(key.status) ? ` (${str(key.status)})` : ''}` : undefined;
-    })
-    .filter((k): k is string => k !== undefined);
+  const p = parseEvidenceData('detection', r.data);
+  if (!p.ok || !('posture' in p.data)) return [];
+  return p.data.posture.keys.map((k) => `${k.maskedId} (${k.status})`);
 }
 
-function person(name: string | undefined, id: string | undefined): string | undefined {
-  if (name && id) return `${name} (${id})`;
-  return name ?? id;
+function person(name: string | undefined, id: string): string {
+  return name ? `${name} (${id})` : id;
 }
 
-function errorText(e: unknown): string | undefined {
-  if (typeof e === 'string') return e;
-  if (e && typeof e === 'object') {
-    const { name, message } = e as { name?: unknown; message?: unknown };
-    return [str(name), str(message)].filter(Boolean).join(': ') || undefined;
-  }
-  return undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+function errorText(e: string | { name: string; message: string } | undefined): string | undefined {
+  if (e === undefined) return undefined;
+  return typeof e === 'string' ? e : `${e.name}: ${e.message}`;
 }
 
 function short(v: unknown): string {
@@ -425,9 +514,15 @@ function html(text: string): string {
   );
 }
 
+/** Columns whose cells never wrap: positions and times. */
+const NOWRAP_COLUMNS = new Set(['#', 'Account #', 'Time', 'When', 'Read at', 'Recorded', 'Attempt']);
+
 function htmlTable(rows: Row[]): string {
   const columns = Object.keys(rows[0]);
-  const head = `<tr>${columns.map((c) => `<th>${html(c)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${columns.map((c) => `<td>${html(r[c] ?? '')}</td>`).join('')}</tr>`).join('\n');
+  const cls = (c: string) => (NOWRAP_COLUMNS.has(c) ? ' class="nowrap"' : '');
+  const head = `<tr>${columns.map((c) => `<th${cls(c)}>${html(c)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map((r) => `<tr>${columns.map((c) => `<td${cls(c)}>${html(r[c] ?? '')}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SCENARIO_PATH } from '../../../sandbox/sandbox-runtime';
 import { startSandboxServer, type RunningSandbox } from '../../../sandbox/sandbox-server';
 import { signSlackRequest } from '../../../sandbox/slack-standin/interactions';
 
@@ -122,6 +123,25 @@ describe('GET /api/cases/:id', () => {
     expect(JSON.parse(text)).toMatchObject({ caseId: id, accountId: '333333333333' });
     expect(stored.pendingTask?.token).toBeTruthy();
     expect(text).not.toContain(stored.pendingTask?.token ?? 'no-token');
+  });
+
+  it('shows key ids masked, in the answer and in cases.json, as everywhere outside the AWS calls', async () => {
+    const list = (await (await fetch(`${sandbox.url}/api/cases`)).json()) as { cases: { caseId: string }[] };
+    const id = list.cases[0]?.caseId ?? '';
+    const scenario = JSON.parse(readFileSync(DEFAULT_SCENARIO_PATH, 'utf8')) as {
+      accounts: { rootKeys?: { id: string }[] }[];
+    };
+    const fullIds = scenario.accounts.flatMap((a) => (a.rootKeys ?? []).map((k) => k.id));
+    expect(fullIds).toContain('AKIAPAYMENTSROOT0042');
+
+    const text = await (await fetch(`${sandbox.url}/api/cases/${encodeURIComponent(id)}`)).text();
+    const file = readFileSync(join(dataDir, 'cases.json'), 'utf8');
+
+    expect(text).toMatch(/AKIA\*+[A-Z0-9]{4}/);
+    for (const full of fullIds) {
+      expect(text).not.toContain(full);
+      expect(file).not.toContain(full);
+    }
   });
 
   it('answers 404 for an unknown case', async () => {

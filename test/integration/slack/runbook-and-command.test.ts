@@ -1,3 +1,4 @@
+import { runbookText } from '../../../slack-app/blocks/runbook-step-message';
 import { runbookForCase } from '../../../functions/core/runbook';
 import { ACTION_IDS, runbookStepBlockId } from '../../../slack-app/blocks/ids';
 import { APPROVAL_MESSAGE, awaitingCase, NOW, runbookCase } from '../../support/slack/case-fixture';
@@ -37,7 +38,10 @@ describe('guided runbook in Slack', () => {
     expect(post.args).toMatchObject({ channel: APPROVAL_MESSAGE.channel, thread_ts: APPROVAL_MESSAGE.ts });
     const blocks = post.args.blocks as { type: string; block_id?: string; elements?: { value?: string }[] }[];
     const text = JSON.stringify(blocks);
-    for (const line of steps[0]!.instructions.slice(0, 3)) expect(text).toContain(line.slice(0, 20));
+    for (const line of steps[0]!.instructions.slice(0, 3)) {
+      // A key detail ("  - AKIA…") is an indented bullet; identifiers are code spans (runbookText).
+      expect(text).toContain(runbookText(line.replace(/^ {2}- /, '')).slice(0, 20));
+    }
     const actions = blocks.find((b) => b.type === 'actions')!;
     expect(actions.block_id).toBe(runbookStepBlockId(first));
     expect(actions.elements!.map((e) => e.value)).toEqual([c.caseId, c.caseId]);

@@ -119,5 +119,46 @@ describe('Slack adapters against the Web API double', () => {
       expect(JSON.stringify(posts[1]!.args.blocks)).toContain('rootkey.runbook-step:');
       expect(String(posts[2]!.args.text)).toContain('sha256:ab12');
     });
+
+    it('rewrites the approval message to end with the outcome, the evidence digest and a report link', async () => {
+      const c = runbookCase('x');
+      const n = new SlackNotifier({
+        client,
+        channel: 'C0SECURITY',
+        clock: manualClock(),
+        reportUrl: (location) => `http://127.0.0.1:3000/evidence/reports/${location.split('/').at(-1)}`,
+      });
+      const closed: Case = {
+        ...c,
+        status: 'remediated',
+        outcome: { status: 'remediated', summary: 'The key is gone.', at: NOW.toISOString() },
+      };
+
+      await n.outcome(closed, { digest: 'ab12', reportLocation: '/data/evidence/reports/RK-1.html' });
+
+      const update = slack.callsTo('chat.update').at(-1)!;
+      expect(update.args).toMatchObject({ channel: APPROVAL_MESSAGE.channel, ts: APPROVAL_MESSAGE.ts });
+      const blocks = JSON.stringify(update.args.blocks);
+      expect(blocks).not.toContain('Guided manual removal');
+      const last = (update.args.blocks as { text?: { text: string } }[]).at(-1)!.text!.text;
+      expect(last).toMatch(/^:white_check_mark: \*Remediated\*.*The key is gone\./);
+      expect(last).toContain('Evidence: `sha256:ab12`');
+      expect(last).toContain('<http://127.0.0.1:3000/evidence/reports/RK-1.html|Open the report>');
+      const post = slack.callsTo('chat.postMessage').at(-1)!;
+      expect(String(post.args.text)).toContain('<http://127.0.0.1:3000/evidence/reports/RK-1.html|Open the report>');
+    });
+
+    it('posts nothing for a compliant account that never needed anyone', async () => {
+      const c: Case = {
+        ...awaitingCase({ message: null, token: null }),
+        status: 'compliant',
+        outcome: { status: 'compliant', summary: 'No root access key.', at: NOW.toISOString() },
+      };
+
+      await notifier().outcome(c, { digest: 'ab12' });
+
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+      expect(slack.callsTo('chat.update')).toHaveLength(0);
+    });
   });
 });

@@ -232,9 +232,29 @@ describe('EvidenceService', () => {
   it('writes the case report as Markdown and HTML beside the evidence', async () => {
     const evidence = createLocalEvidence(dataDir(), { clock });
     const caseId = caseIdFor(ACCOUNTS[0], 1);
-    await evidence.record(event(caseId, ACCOUNTS[0], 'detection', { accountName: 'payments-prod' }));
+    // Data as the workflow writes it (core/evidence/evidence-data.ts): the report reads it through those schemas.
     await evidence.record(
-      event(caseId, ACCOUNTS[0], 'decision', { userId: 'U1', userName: 'alice', action: 'delete' }),
+      event(caseId, ACCOUNTS[0], 'detection', {
+        trigger: { source: 'manual', accountId: ACCOUNTS[0], detectedAt: '2026-11-28T10:00:00.000Z' },
+        posture: {
+          account: { id: ACCOUNTS[0], name: 'payments-prod' },
+          status: 'NON_COMPLIANT',
+          reason: 'One active root access key.',
+          method: 'assume-root-audit',
+          keys: [{ maskedId: 'AKIA************0042', status: 'Active' }],
+          removalPaths: ['assume-root-delete'],
+          checkedAt: '2026-11-28T10:00:00.000Z',
+        },
+        requiredApprovals: 1,
+      }),
+    );
+    await evidence.record(
+      event(caseId, ACCOUNTS[0], 'decision', {
+        event: 'decided',
+        vote: { userId: 'U1', userName: 'alice', action: 'delete', at: '2026-11-28T10:00:00.000Z' },
+        requiredApprovals: 1,
+        votes: 1,
+      }),
     );
     await evidence.record(event(caseId, ACCOUNTS[0], 'outcome', { status: 'remediated', summary: 'Key deleted.' }));
 
@@ -257,11 +277,11 @@ describe('EvidenceService', () => {
     const caseId = caseIdFor(ACCOUNTS[0], 1);
     await evidence.record(event(caseId, ACCOUNTS[0], 'detection'));
     await evidence.writeReport(caseId);
-    await evidence.record(event(caseId, ACCOUNTS[0], 'outcome', { status: 'remediated' }));
+    await evidence.record(event(caseId, ACCOUNTS[0], 'outcome', { status: 'remediated', summary: 'Key deleted.' }));
 
     const { markdown } = await evidence.writeReport(caseId);
 
-    expect(await readFile(markdown, 'utf8')).toContain('| Outcome | remediated |');
+    expect(await readFile(markdown, 'utf8')).toContain('| Outcome | remediated — Key deleted. |');
   });
 });
 

@@ -224,7 +224,9 @@ describe('detectAccount', () => {
     const posture = await detectAccount({ organization: sim, reader: sim, settings: DEFAULT_SETTINGS }, '333333333333');
 
     expect(posture.method).toBe('assume-root-audit');
-    expect(posture.keys[0].id).toBe('AKIAPAYMENTSROOT0042');
+    // The full id stays inside the adapters that call AWS with it; the workflow keeps the masked one.
+    expect(posture.keys[0].maskedId).toBe('AKIA************0042');
+    expect(JSON.stringify(posture)).not.toContain('AKIAPAYMENTSROOT0042');
     expect(posture.removalPaths).toContain('assume-root-delete');
   });
 
