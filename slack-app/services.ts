@@ -22,7 +22,7 @@ export interface SlackAppServices {
   approvers: ApproverDirectory;
   /** Starts a check for `/rootkey scan`; without it the command says scanning is not available. */
   starter?: WorkflowStarterPort;
-  /** The runbook of a case (REMOVAL's `runbookForCase` by default). */
+  /** The runbook of a case (`runbookForCase` by default). */
   runbookFor?: (c: Case, now: Date) => Runbook;
   /** "Prevent recurrence…" after a remediated case (SCP, root credentials); without it the button says it is unavailable. */
   prevention?: PreventionDeps;

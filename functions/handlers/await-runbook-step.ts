@@ -4,7 +4,7 @@ import type { Deps } from '../services/dependencies';
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
 import { awsCases } from './aws-ports/cases';
-import { awsNotifier } from './aws-ports/notifier';
+import { awsRunbookNotifier } from './aws-ports/runbook-notifier';
 
 const input = z.looseObject({
   caseId: caseIdSchema,
@@ -18,6 +18,8 @@ export function createAwaitRunbookStepHandler(deps: Deps): TaskHandler {
   return async (event) => awaitRunbookStep(deps, parseTaskInput(input, event, 'await-runbook-step'));
 }
 
-export const handler = lambdaHandler('await-runbook-step', { cases: awsCases, notifier: awsNotifier }, ({ deps }) =>
-  createAwaitRunbookStepHandler(deps),
+export const handler = lambdaHandler(
+  'await-runbook-step',
+  { cases: awsCases, notifier: awsRunbookNotifier },
+  ({ deps }) => createAwaitRunbookStepHandler(deps),
 );

@@ -4,7 +4,7 @@ import { recordFailure, type RecordedFailure } from '../services/record-failure'
 import { parseTaskInput, triggerSchema } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
 import { awsCases } from './aws-ports/cases';
-import { awsEvidence } from './aws-ports/evidence';
+import { awsReportingEvidence } from './aws-ports/reporting-evidence';
 import { awsNotifier } from './aws-ports/notifier';
 
 /**
@@ -36,6 +36,6 @@ export function createRecordFailureHandler(deps: Deps): TaskHandler<RecordedFail
 
 export const handler = lambdaHandler(
   'record-failure',
-  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  { cases: awsCases, evidence: awsReportingEvidence, notifier: awsNotifier },
   ({ deps }) => createRecordFailureHandler(deps),
 );

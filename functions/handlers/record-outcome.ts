@@ -4,7 +4,7 @@ import { recordOutcome, type RecordedOutcome } from '../services/record-outcome'
 import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
 import { awsCases } from './aws-ports/cases';
-import { awsEvidence } from './aws-ports/evidence';
+import { awsReportingEvidence } from './aws-ports/reporting-evidence';
 import { awsNotifier } from './aws-ports/notifier';
 
 const input = z.looseObject({
@@ -19,6 +19,6 @@ export function createRecordOutcomeHandler(deps: Deps): TaskHandler<RecordedOutc
 
 export const handler = lambdaHandler(
   'record-outcome',
-  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  { cases: awsCases, evidence: awsReportingEvidence, notifier: awsNotifier },
   ({ deps }) => createRecordOutcomeHandler(deps),
 );

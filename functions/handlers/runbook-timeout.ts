@@ -6,7 +6,7 @@ import { caseIdSchema, parseTaskInput } from './handler-input';
 import { lambdaHandler, type TaskHandler } from './lambda-handler';
 import { awsCases } from './aws-ports/cases';
 import { awsEvidence } from './aws-ports/evidence';
-import { awsNotifier } from './aws-ports/notifier';
+import { awsRunbookNotifier } from './aws-ports/runbook-notifier';
 
 const input = z.looseObject({
   caseId: caseIdSchema,
@@ -21,6 +21,6 @@ export function createRunbookTimeoutHandler(deps: Deps): TaskHandler<RunbookCurs
 
 export const handler = lambdaHandler(
   'runbook-timeout',
-  { cases: awsCases, evidence: awsEvidence, notifier: awsNotifier },
+  { cases: awsCases, evidence: awsEvidence, notifier: awsRunbookNotifier },
   ({ deps }) => createRunbookTimeoutHandler(deps),
 );

@@ -28,7 +28,7 @@ import { WorkflowTriggers } from '../constructs/workflow-triggers';
 export const AUDIT_TASK_POLICY = 'IAMAuditRootUserCredentials';
 export const DELETE_TASK_POLICY = 'IAMDeleteRootUserCredentials';
 
-/** The Slack Bolt app's Lambda entry (SLACK team). */
+/** The Slack Bolt app's Lambda entry. */
 export const SLACK_HANDLER_ENTRY = path.join(REPO_ROOT, 'slack-app', 'lambda-handler.ts');
 
 export interface CentralStackProps extends StackProps {

@@ -1,35 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { ESBUILD_OPTIONS } from '../../infra/constructs/task-functions';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
-
-/**
- * The esbuild options `infra/constructs/task-functions.ts` gives NodejsFunction, read from its
- * `bundling:` block so that a change there changes what the tests bundle (target, minify, names,
- * source maps, externals).
- */
-export function infraEsbuildOptions(): {
-  target: string;
-  minify: boolean;
-  keepNames: boolean;
-  sourcemap: boolean;
-  external: string[];
-} {
-  const text = readFileSync(join(REPO_ROOT, 'infra', 'constructs', 'task-functions.ts'), 'utf8');
-  const block = /bundling:\s*\{([\s\S]*?)\n {4}\}/.exec(text)?.[1] ?? '';
-  const target = /target:\s*'(node\d+)'/.exec(block)?.[1];
-  const external = /externalModules:\s*\[([^\]]*)\]/.exec(block)?.[1];
-  if (!target || !external)
-    throw new Error('infra/constructs/task-functions.ts: no bundling target or externals found');
-  return {
-    target,
-    minify: /minify:\s*true/.test(block),
-    keepNames: /keepNames:\s*true/.test(block),
-    sourcemap: /sourceMap:\s*true/.test(block),
-    external: [...external.matchAll(/'([^']+)'/g)].map((m) => m[1]),
-  };
-}
 
 export interface LambdaBundle {
   outfile: string;
@@ -47,19 +20,12 @@ export async function bundleLambda(
   outDir: string,
   aliases: Readonly<Record<string, string>> = {},
 ): Promise<LambdaBundle> {
-  const options = infraEsbuildOptions();
   const outfile = join(outDir, 'index.js');
+  // Exactly the options infra gives NodejsFunction (target, minify, keepNames, source maps, externals).
   const result = await build({
+    ...ESBUILD_OPTIONS,
+    external: [...ESBUILD_OPTIONS.external],
     entryPoints: [join(REPO_ROOT, entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: options.target,
-    minify: options.minify,
-    keepNames: options.keepNames,
-    sourcemap: options.sourcemap,
-    sourcesContent: false,
-    external: options.external,
     alias: { ...aliases },
     outfile,
     absWorkingDir: REPO_ROOT,

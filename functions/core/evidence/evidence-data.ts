@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini';
 import type { EvidenceEventType } from '../../ports/evidence-recorder';
 import { InvalidInputError } from '../errors';
 
@@ -17,38 +17,38 @@ import { InvalidInputError } from '../errors';
  */
 
 const text = z.string();
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date');
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date'));
 const errorDetail = z.object({ name: text, message: text });
 /** An error as the remover reports it (a sentence) or as `describeError` gives it. */
 const errorText = z.union([text, errorDetail]);
 
-const person = z.object({ userId: text, userName: text.optional() });
+const person = z.object({ userId: text, userName: z.optional(text) });
 const maskedKey = z.object({
   maskedId: text,
   status: z.enum(['Active', 'Inactive']),
-  createdAt: text.optional(),
-  lastUsed: z.object({ date: text.optional(), service: text.optional(), region: text.optional() }).optional(),
+  createdAt: z.optional(text),
+  lastUsed: z.optional(z.object({ date: z.optional(text), service: z.optional(text), region: z.optional(text) })),
 });
 const trigger = z.object({
   source: z.enum(['security-hub', 'cloudtrail', 'schedule', 'sweep', 'manual', 'acceptance-expired']),
   accountId: text,
   detectedAt: text,
-  requestedBy: text.optional(),
-  eventId: text.optional(),
+  requestedBy: z.optional(text),
+  eventId: z.optional(text),
 });
 const decisionAction = z.enum(['delete', 'runbook', 'accept-risk', 'reject']);
-const vote = person.extend({
+const vote = z.extend(person, {
   action: decisionAction,
   at: isoDate,
-  reason: text.optional(),
-  expiresAt: text.optional(),
+  reason: z.optional(text),
+  expiresAt: z.optional(text),
 });
 const decision = z.object({
   action: decisionAction,
-  approvers: z.array(person.extend({ at: isoDate })),
+  approvers: z.array(z.extend(person, { at: isoDate })),
   decidedAt: isoDate,
-  reason: text.optional(),
-  expiresAt: text.optional(),
+  reason: z.optional(text),
+  expiresAt: z.optional(text),
   approvedKeys: z.array(text),
 });
 const posture = z.object({
@@ -63,7 +63,7 @@ const posture = z.object({
 
 export const detectionData = z.union([
   /** The case opened: what started it and what the read found. */
-  z.object({ trigger, posture, requiredApprovals: z.number().int() }),
+  z.object({ trigger, posture, requiredApprovals: z.int() }),
   /** Another trigger arrived while the case was open; no new case was started. */
   z.object({ duplicateTrigger: trigger, openCaseStatus: text, note: text }),
   /** The keys changed between the approval and the deletion; nothing was deleted. */
@@ -77,7 +77,7 @@ export const detectionData = z.union([
 ]);
 
 export const approvalRequestedData = z.looseObject({
-  requiredApprovals: z.number().int(),
+  requiredApprovals: z.int(),
   keys: z.array(maskedKey),
   removalPaths: z.array(text),
   requestedAt: isoDate,
@@ -86,10 +86,10 @@ export const approvalRequestedData = z.looseObject({
 /** A reminder or an escalation while the workflow waits for a human. */
 export const reminderData = z.looseObject({
   waitingFor: z.enum(['approval', 'runbook-step']),
-  reminderNumber: z.number().int(),
-  maxReminders: z.number().int(),
+  reminderNumber: z.int(),
+  maxReminders: z.int(),
   escalate: z.boolean(),
-  stepId: text.optional(),
+  stepId: z.optional(text),
 });
 
 export const decisionData = z.union([
@@ -97,26 +97,26 @@ export const decisionData = z.union([
   z.object({
     event: z.enum(['decided', 'vote-recorded']),
     vote,
-    requiredApprovals: z.number().int(),
-    votes: z.number().int(),
-    decision: decision.optional(),
+    requiredApprovals: z.int(),
+    votes: z.int(),
+    decision: z.optional(decision),
     /** Votes for the same action so far, while more are needed. */
-    agreeing: z.number().int().optional(),
+    agreeing: z.optional(z.int()),
   }),
   /** The decision could not be handed to the workflow; the approvers may click again. */
   z.object({ event: z.literal('delivery-failed'), decision, error: errorDetail }),
   /** The workflow applied the decision. */
-  z.object({ ...decision.shape, applied: z.literal(true), recheckAt: text.optional() }),
+  z.object({ ...decision.shape, applied: z.literal(true), recheckAt: z.optional(text) }),
 ]);
 
 export const actionData = z.looseObject({
   api: text,
   outcome: z.enum(['success', 'failure', 'refused']),
-  calledAt: isoDate.optional(),
-  requestId: text.optional(),
-  keyId: text.optional(),
+  calledAt: z.optional(isoDate),
+  requestId: z.optional(text),
+  keyId: z.optional(text),
   approvedKeys: z.array(text),
-  error: errorText.optional(),
+  error: z.optional(errorText),
 });
 
 export const runbookStepData = z.union([
@@ -131,8 +131,8 @@ export const runbookStepData = z.union([
 ]);
 
 export const verificationData = z.looseObject({
-  attempt: z.number().int(),
-  maxAttempts: z.number().int(),
+  attempt: z.int(),
+  maxAttempts: z.int(),
   gone: z.boolean(),
   exhausted: z.boolean(),
   reason: text,
@@ -151,27 +151,27 @@ export const findingUpdateData = z.union([
     source: z.enum(['trigger', 'lookup']),
     note: text,
     /** Set when the finding is resolved: the evidence head the note cites. */
-    citesEvidenceDigest: text.optional(),
+    citesEvidenceDigest: z.optional(text),
   }),
 ]);
 
 export const outcomeData = z.looseObject({
   status: z.enum(['remediated', 'risk-accepted', 'rejected', 'expired', 'failed', 'compliant']),
   summary: text,
-  error: errorDetail.optional(),
+  error: z.optional(errorDetail),
 });
 
 /** "Prevent recurrence…" after a remediated case: the offer, the approvers' votes, and what was applied. */
 export const guardrailData = z.looseObject({
   event: z.enum(['offered', 'vote-recorded', 'approved', 'applied', 'failed']),
-  actions: z.array(text).optional(),
-  approvers: z.array(z.object({ userId: text, userName: text.optional() })).optional(),
-  policyId: text.optional(),
-  targetId: text.optional(),
-  newlyCovered: z.array(text).optional(),
-  changes: z.array(text).optional(),
-  requestIds: z.array(text).optional(),
-  error: errorDetail.optional(),
+  actions: z.optional(z.array(text)),
+  approvers: z.optional(z.array(z.object({ userId: text, userName: z.optional(text) }))),
+  policyId: z.optional(text),
+  targetId: z.optional(text),
+  newlyCovered: z.optional(z.array(text)),
+  changes: z.optional(z.array(text)),
+  requestIds: z.optional(z.array(text)),
+  error: z.optional(errorDetail),
 });
 
 /** The schema of each event type's `data`. */
@@ -187,7 +187,7 @@ export const EVIDENCE_DATA = {
   'finding-update': findingUpdateData,
   outcome: outcomeData,
   guardrail: guardrailData,
-} as const satisfies Record<EvidenceEventType, z.ZodType>;
+} as const satisfies Record<EvidenceEventType, z.ZodMiniType>;
 
 /** What a writer must hand in for an event of type `T`. */
 export type EvidenceDataInput<T extends EvidenceEventType> = z.input<(typeof EVIDENCE_DATA)[T]>;
@@ -199,7 +199,7 @@ export type EvidenceDataParse<T extends EvidenceEventType> =
 
 /** Parses one record's data with its type's schema; issues read `path: message`. */
 export function parseEvidenceData<T extends EvidenceEventType>(type: T, data: unknown): EvidenceDataParse<T> {
-  const parsed = (EVIDENCE_DATA[type] as z.ZodType).safeParse(data);
+  const parsed = (EVIDENCE_DATA[type] as z.ZodMiniType).safeParse(data);
   if (parsed.success) return { ok: true, data: parsed.data as EvidenceData<T> };
   return {
     ok: false,

@@ -3,16 +3,21 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { KmsSigner } from '../../adapters/aws/kms-signer';
 import { S3EvidenceStore } from '../../adapters/aws/s3-evidence-store';
 import type { EvidenceRecorderPort } from '../../ports/evidence-recorder';
-import { EvidenceService } from '../../services/evidence-service';
+import type { CaseReportRenderers } from '../../services/evidence-service-base';
+import { EvidenceServiceBase } from '../../services/evidence-service-base';
 import { requireEnv } from '../env';
 import { WORKFLOW_ENV, type Env } from '../workflow-env';
 
-/** Evidence in S3 (Object Lock, KMS-encrypted), signed by the asymmetric KMS key. */
-export function awsEvidence(env: Env): EvidenceRecorderPort {
+/**
+ * Evidence in S3 (Object Lock, KMS-encrypted), signed by the asymmetric KMS key. Only the tasks that
+ * write case reports pass the renderers (`awsReportingEvidence`), so the others do not bundle them.
+ */
+export function awsEvidence(env: Env, reports?: CaseReportRenderers): EvidenceRecorderPort {
   const bucket = requireEnv(env, WORKFLOW_ENV.evidenceBucket);
   const kmsKeyId = requireEnv(env, WORKFLOW_ENV.evidenceKmsKey);
   const keyId = requireEnv(env, WORKFLOW_ENV.signingKey);
-  return new EvidenceService({
+  return new EvidenceServiceBase({
+    ...(reports ? { reports } : {}),
     store: new S3EvidenceStore({ client: new S3Client({}), bucket, kmsKeyId }),
     signer: new KmsSigner({ client: new KMSClient({}), keyId }),
   });
