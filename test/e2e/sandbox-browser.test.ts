@@ -166,7 +166,11 @@ it('lets an approver delete the key, then shows the decision and the verified ou
   await waitForStatus(PAYMENTS, 'remediated');
   // The buttons are gone from the request once decided.
   // The page polls: wait for it to show the decided message, whose buttons are gone.
-  await approvalMessage(PAYMENTS).getByRole('button').first().waitFor({ state: 'detached', timeout: 15_000 });
+  // (Only the decision buttons: the thread below the request later gets the "Prevent recurrence…" offer.)
+  await approvalMessage(PAYMENTS)
+    .locator('[data-action-id^="rootkey.decide."]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 });
   await page
     .locator('[data-case-id][data-status=remediated]', { hasText: 'payments-prod' })
     .waitFor({ timeout: 15_000 });
