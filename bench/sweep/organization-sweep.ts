@@ -272,7 +272,7 @@ export async function benchmarkOrganizationSweep(
         figure: 'not measured in this run',
         comparison: '–',
         goal: '0 throttling failures; ≥ 90% of the assumed limit',
-        note: "The deployed sweep paces by the Map state's MaxConcurrency and the state machine's retries, not by the CLI's limiter; issue #12 is changing that path (≤ 3 calls per account, S3 ItemReader). Its pacing has to be modeled from the synthesized definition once #12 is merged: open.",
+        note: "The deployed sweep paces by the Map state's MaxConcurrency and the state machine's retries, not by the CLI's limiter; it now makes ≤ 3 calls per compliant account and reads its list from S3 (ItemReader), but a model of its pacing (Map MaxConcurrency × per-execution latency, with the synthesized retriers) is not written yet: open.",
       },
       {
         benchmark: 'Organization sweep: API calls per account',
