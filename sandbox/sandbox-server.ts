@@ -8,13 +8,13 @@ import * as z from 'zod';
 import { withoutKeyIds } from '../functions/core/account-posture';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
-import { normalizeTrigger } from '../functions/core/normalize-trigger';
 import type { LocalExecution } from '../functions/local/local-workflow';
 import { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from './sandbox-runtime';
 import { SlackWebApiStandin } from './slack-standin/web-api';
 import { InteractionSender } from './slack-standin/interactions';
 import { SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL } from './slack-standin/workspace';
 import { readJson, sendJson, sendText } from './http-util';
+import { createPostEventRoute } from './post-event';
 import { PAGE_TOKEN_HEADER, allowedHosts, checkHostAndOrigin, exposureWarning, tokenMatches } from './request-guard';
 
 const WEB_DIR = resolve(__dirname, 'web');
@@ -204,53 +204,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     sendJson(res, 404, { error: `Nothing at ${method} ${path}` });
   }
 
-  /** Takes an EventBridge event as AWS delivers it; answers with the case it started or why it was ignored. */
-  async function postEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const event = await readJson(req, res, 256_000);
-    if (event === undefined) return;
-    let intake;
-    try {
-      intake = normalizeTrigger(event, new Date());
-    } catch (error) {
-      return sendJson(res, 400, { error: (error as Error).message });
-    }
-    if (intake.ignored) return sendJson(res, 200, { started: false, ignored: true, reason: intake.reason });
-    const before = new Set((await runtime.cases.list()).map((c) => c.caseId));
-    const execution =
-      intake.trigger.source === 'schedule' || intake.trigger.source === 'sweep'
-        ? runtime.workflow.startSweep(event)
-        : runtime.workflow.start(event);
-    const outcome = await settle(execution, intake.trigger.accountId, before);
-    sendJson(res, 202, { started: true, executionId: execution.id, trigger: intake.trigger, ...outcome });
-  }
-
-  /** Waits (briefly) until the execution opened its case or ended, so the answer can name the case. */
-  async function settle(execution: LocalExecution, accountId: string, before: Set<string>) {
-    const deadline = Date.now() + 8000;
-    while (Date.now() < deadline) {
-      const opened = (await runtime.cases.list({ accountId })).find((c) => !before.has(c.caseId));
-      if (opened) return { case: caseSummary(opened) };
-      if (execution.status !== 'RUNNING') {
-        const open = await runtime.cases.findOpenByAccount(accountId);
-        const output = execution.output as { ignored?: boolean; reason?: string; duplicate?: boolean } | undefined;
-        if (open)
-          return {
-            duplicateOf: open.caseId,
-            reason: `Account ${accountId} already has open case ${open.caseId}; no second case was started.`,
-          };
-        return {
-          executionStatus: execution.status,
-          reason:
-            output?.reason ??
-            (execution.error
-              ? `${execution.error.error}: ${execution.error.cause}`
-              : 'The account is compliant: no root access key, no case opened.'),
-        };
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return { executionStatus: execution.status, reason: 'The execution is still running; see GET /api/cases.' };
-  }
+  /** `POST /api/events`: one implementation with the other local server (sandbox/post-event.ts). */
+  const postEvent = createPostEventRoute({ cases: runtime.cases, workflow: runtime.workflow, summarize: caseSummary });
 
   async function sandboxPage(path: string, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ws = runtime.workspace;

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
-import { normalizeTrigger } from '../functions/core/normalize-trigger';
-import type { LocalExecution } from '../functions/local/local-workflow';
-import { readJson, sendJson, sendText } from '../sandbox/http-util';
+import { sendJson, sendText } from '../sandbox/http-util';
+import { createPostEventRoute } from '../sandbox/post-event';
 import { renderDashboard, type DashboardCase } from './dashboard';
 import type { ServeRuntime } from './serve-runtime';
 
@@ -88,53 +87,8 @@ export async function startServeServer(runtime: ServeRuntime): Promise<RunningSe
     sendJson(res, 404, { error: `Nothing at ${method} ${path}` });
   }
 
-  /** Takes an EventBridge event as AWS delivers it; answers with the case it started or why it was ignored. */
-  async function postEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const event = await readJson(req, res, 256_000);
-    if (event === undefined) return;
-    let intake;
-    try {
-      intake = normalizeTrigger(event, new Date());
-    } catch (error) {
-      return sendJson(res, 400, { error: (error as Error).message });
-    }
-    if (intake.ignored) return sendJson(res, 200, { started: false, ignored: true, reason: intake.reason });
-    const before = new Set((await runtime.cases.list()).map((c) => c.caseId));
-    const execution =
-      intake.trigger.source === 'schedule' || intake.trigger.source === 'sweep'
-        ? runtime.workflow.startSweep(event)
-        : runtime.workflow.start(event);
-    const outcome = await settle(execution, intake.trigger.accountId, before);
-    sendJson(res, 202, { started: true, executionId: execution.id, trigger: intake.trigger, ...outcome });
-  }
-
-  /** Waits (briefly) until the execution opened its case or ended, so the answer can name the case. */
-  async function settle(execution: LocalExecution, accountId: string, before: Set<string>) {
-    const deadline = Date.now() + 8000;
-    while (Date.now() < deadline) {
-      const opened = (await runtime.cases.list({ accountId })).find((c) => !before.has(c.caseId));
-      if (opened) return { case: caseSummary(opened) };
-      if (execution.status !== 'RUNNING') {
-        const open = await runtime.cases.findOpenByAccount(accountId);
-        const output = execution.output as { reason?: string } | undefined;
-        if (open)
-          return {
-            duplicateOf: open.caseId,
-            reason: `Account ${accountId} already has open case ${open.caseId}; no second case was started.`,
-          };
-        return {
-          executionStatus: execution.status,
-          reason:
-            output?.reason ??
-            (execution.error
-              ? `${execution.error.error}: ${execution.error.cause}`
-              : 'The account is compliant: no root access key, no case opened.'),
-        };
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return { executionStatus: execution.status, reason: 'The execution is still running; see GET /api/cases.' };
-  }
+  /** `POST /api/events`: one implementation with the other local server (sandbox/post-event.ts). */
+  const postEvent = createPostEventRoute({ cases: runtime.cases, workflow: runtime.workflow, summarize: caseSummary });
 
   function reportUrl(c: Case): string | undefined {
     return existsSync(join(settings.dataDir, 'evidence', 'reports', `${c.caseId}.html`))
