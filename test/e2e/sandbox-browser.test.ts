@@ -202,13 +202,20 @@ it('walks the management account through the guided runbook until verification p
     if ((await current.count()) === 0) break;
     const text = (await current.locator('xpath=ancestor::div[@data-testid="reply"]').innerText()).toLowerCase();
     if (text.includes('delete') && (await operator.count()) > 0) await operator.click();
-    const before = await page.locator('[data-testid=reply] button', { hasText: /^Step done/ }).count();
     await current.click();
-    await page
-      .waitForFunction(([n]) => document.querySelectorAll('[data-testid=reply] button').length !== n, [before], {
-        timeout: 15_000,
-      })
-      .catch(() => undefined);
+    // Wait until the workflow took the confirmation: the newest step on offer is another one, or the
+    // case moved on. (Counting buttons does not tell: a confirmed step loses its button as the next
+    // step brings one, so a slow machine would click the same step again.)
+    const taken = Date.now() + 15_000;
+    while (Date.now() < taken && (await caseStatus(MANAGEMENT)) === 'runbook') {
+      const newest = page.locator('[data-testid=reply] button', { hasText: /^Step done/ }).last();
+      const newestText =
+        (await newest.count()) === 0
+          ? ''
+          : (await newest.locator('xpath=ancestor::div[@data-testid="reply"]').innerText()).toLowerCase();
+      if (newestText !== text) break;
+      await page.waitForTimeout(200);
+    }
   }
   await waitForStatus(MANAGEMENT, 'remediated');
   const requestText = await waitForOwnText(MANAGEMENT, /Evidence: sha256:[0-9a-f]{64}/);
