@@ -5,7 +5,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
 import * as z from 'zod';
-import { withoutKeyIds } from '../functions/core/account-posture';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
 import type { LocalExecution } from '../functions/local/local-workflow';
@@ -14,6 +13,7 @@ import { SlackWebApiStandin } from './slack-standin/web-api';
 import { InteractionSender } from './slack-standin/interactions';
 import { SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL } from './slack-standin/workspace';
 import { readJson, sendJson, sendText } from './http-util';
+import { caseDetailOf, caseSummaryOf } from './case-views';
 import { createPostEventRoute } from './post-event';
 import { PAGE_TOKEN_HEADER, allowedHosts, checkHostAndOrigin, exposureWarning, tokenMatches } from './request-guard';
 
@@ -341,20 +341,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   }
 
   function caseSummary(c: Case) {
-    const execution = executionFor(c);
-    const reportReady = existsSync(join(runtime.dataDir, 'evidence', 'reports', `${c.caseId}.html`));
     return {
-      caseId: c.caseId,
-      accountId: c.accountId,
-      accountName: c.accountName,
-      status: c.status,
-      openedAt: c.openedAt,
-      closedAt: c.closedAt,
-      trigger: c.trigger.source,
-      decision: c.decision
-        ? { action: c.decision.action, by: c.decision.approvers.map((a) => a.userName ?? a.userId) }
-        : undefined,
-      evidenceHead: c.evidenceHead,
+      ...caseSummaryOf(c, executionFor(c), runtime.dataDir),
       // Why a case ended the way it did (a failed case's reason above all), shown on its card.
       outcome: c.outcome
         ? {
@@ -365,31 +353,16 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         : undefined,
       needsAction: c.status === 'awaiting-approval' || c.status === 'runbook',
       fromEarlierRun: c.openedAt < startedAt,
-      reportUrl: reportReady ? `/evidence/reports/${c.caseId}.html` : undefined,
       // Offered once the runbook reaches the step that deletes the key, as the operator would.
       canOperatorRemove:
         c.status === 'runbook' &&
         OPERATOR_DELETE_STEPS.has(c.pendingTask?.stepId ?? '') &&
         runtime.sim.liveKeyIds(c.accountId).length > 0,
-      execution: execution ? { id: execution.id, status: execution.status } : undefined,
     };
   }
 
   function caseDetail(c: Case) {
-    // The task token is server-side state: never in an API answer.
-    const { pendingTask, ...rest } = c;
-    const execution = executionFor(c);
-    return {
-      ...rest,
-      posture: withoutKeyIds(rest.posture),
-      pendingTask: pendingTask
-        ? { kind: pendingTask.kind, since: pendingTask.since, stepId: pendingTask.stepId }
-        : undefined,
-      reportUrl: existsSync(join(runtime.dataDir, 'evidence', 'reports', `${c.caseId}.html`))
-        ? `/evidence/reports/${c.caseId}.html`
-        : undefined,
-      execution: execution ? { id: execution.id, status: execution.status, path: execution.states() } : undefined,
-    };
+    return caseDetailOf(c, executionFor(c), runtime.dataDir);
   }
 
   if (options.sweepOnStart) runtime.workflow.startSweep({});

@@ -6,6 +6,7 @@ import type { HTTPReceiver } from '@slack/bolt';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
 import { sendJson, sendText } from '../sandbox/http-util';
+import { caseDetailOf, caseSummaryOf, reportUrlOf } from '../sandbox/case-views';
 import { createPostEventRoute } from '../sandbox/post-event';
 import { renderDashboard, type DashboardCase } from './dashboard';
 import type { ServeRuntime } from './serve-runtime';
@@ -90,12 +91,6 @@ export async function startServeServer(runtime: ServeRuntime): Promise<RunningSe
   /** `POST /api/events`: one implementation with the other local server (sandbox/post-event.ts). */
   const postEvent = createPostEventRoute({ cases: runtime.cases, workflow: runtime.workflow, summarize: caseSummary });
 
-  function reportUrl(c: Case): string | undefined {
-    return existsSync(join(settings.dataDir, 'evidence', 'reports', `${c.caseId}.html`))
-      ? `/evidence/reports/${c.caseId}.html`
-      : undefined;
-  }
-
   function report(path: string, res: ServerResponse): void {
     const name = path.slice('/evidence/reports/'.length);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.(html|md)$/.test(name)) return sendJson(res, 400, { error: 'bad report name' });
@@ -113,36 +108,11 @@ export async function startServeServer(runtime: ServeRuntime): Promise<RunningSe
   }
 
   function caseSummary(c: Case) {
-    const execution = runtime.executionFor(c.caseId);
-    return {
-      caseId: c.caseId,
-      accountId: c.accountId,
-      accountName: c.accountName,
-      status: c.status,
-      openedAt: c.openedAt,
-      closedAt: c.closedAt,
-      trigger: c.trigger.source,
-      decision: c.decision
-        ? { action: c.decision.action, by: c.decision.approvers.map((a) => a.userName ?? a.userId) }
-        : undefined,
-      evidenceHead: c.evidenceHead,
-      reportUrl: reportUrl(c),
-      execution: execution ? { id: execution.id, status: execution.status } : undefined,
-    };
+    return caseSummaryOf(c, runtime.executionFor(c.caseId), settings.dataDir);
   }
 
   function caseDetail(c: Case) {
-    // The task token is server-side state: never in an API answer.
-    const { pendingTask, ...rest } = c;
-    const execution = runtime.executionFor(c.caseId);
-    return {
-      ...rest,
-      pendingTask: pendingTask
-        ? { kind: pendingTask.kind, since: pendingTask.since, stepId: pendingTask.stepId }
-        : undefined,
-      reportUrl: reportUrl(c),
-      execution: execution ? { id: execution.id, status: execution.status, path: execution.states() } : undefined,
-    };
+    return caseDetailOf(c, runtime.executionFor(c.caseId), settings.dataDir);
   }
 
   function dashboardCase(c: Case): DashboardCase {
@@ -160,7 +130,7 @@ export async function startServeServer(runtime: ServeRuntime): Promise<RunningSe
         : {}),
       ...(c.outcome ? { outcome: c.outcome.summary } : {}),
       path: execution ? execution.states() : [],
-      ...(reportUrl(c) ? { reportUrl: reportUrl(c)! } : {}),
+      ...(reportUrlOf(settings.dataDir, c.caseId) ? { reportUrl: reportUrlOf(settings.dataDir, c.caseId)! } : {}),
     };
   }
 
