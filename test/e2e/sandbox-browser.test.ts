@@ -121,6 +121,20 @@ async function caseStatus(accountId: string): Promise<string> {
   return mine[mine.length - 1]?.status ?? 'none';
 }
 
+/**
+ * The text of the newest thread reply that offers "Step done", read in one step in the page: the page
+ * re-renders as it polls, so a locator found first and read after may no longer exist.
+ */
+function newestStepText(): Promise<string> {
+  return page.evaluate(() => {
+    const buttons = [...document.querySelectorAll('[data-testid=reply] button')].filter((b) =>
+      (b.textContent ?? '').trim().startsWith('Step done'),
+    );
+    const reply = buttons[buttons.length - 1]?.closest('[data-testid=reply]') as HTMLElement | null | undefined;
+    return (reply?.innerText ?? '').toLowerCase();
+  });
+}
+
 async function waitForStatus(accountId: string, status: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -200,7 +214,7 @@ it('walks the management account through the guided runbook until verification p
       await page.waitForTimeout(200);
     }
     if ((await current.count()) === 0) break;
-    const text = (await current.locator('xpath=ancestor::div[@data-testid="reply"]').innerText()).toLowerCase();
+    const text = await newestStepText();
     if (text.includes('delete') && (await operator.count()) > 0) await operator.click();
     await current.click();
     // Wait until the workflow took the confirmation: the newest step on offer is another one, or the
@@ -208,12 +222,7 @@ it('walks the management account through the guided runbook until verification p
     // step brings one, so a slow machine would click the same step again.)
     const taken = Date.now() + 15_000;
     while (Date.now() < taken && (await caseStatus(MANAGEMENT)) === 'runbook') {
-      const newest = page.locator('[data-testid=reply] button', { hasText: /^Step done/ }).last();
-      const newestText =
-        (await newest.count()) === 0
-          ? ''
-          : (await newest.locator('xpath=ancestor::div[@data-testid="reply"]').innerText()).toLowerCase();
-      if (newestText !== text) break;
+      if ((await newestStepText()) !== text) break;
       await page.waitForTimeout(200);
     }
   }
