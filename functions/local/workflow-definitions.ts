@@ -1,5 +1,5 @@
-import { buildRootKeyApp, cdkJsonContext } from '../../infra/build-app';
 import { extractStateMachines, type CfnTemplate, type ExtractedStateMachine } from './definition-extraction';
+import type * as BuildApp from '../../infra/build-app';
 
 /** The two state machines the infra synthesizes, as plain ASL. */
 export interface WorkflowDefinitions {
@@ -31,6 +31,10 @@ export function synthesizeWorkflowDefinitions(context: Record<string, unknown> =
   const key = JSON.stringify(context);
   const cached = cache.get(key);
   if (cached) return cached;
+  // Loaded here, not at the top: the CDK library takes a second or more to load, and a caller that
+  // passes its definitions in (tests keep them between files) never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a synthesis runs
+  const { buildRootKeyApp, cdkJsonContext } = require('../../infra/build-app') as typeof BuildApp;
   const { app, central } = buildRootKeyApp({
     context: {
       ...cdkJsonContext(),

@@ -127,7 +127,7 @@ async function caseStatus(accountId: string): Promise<string> {
  */
 function newestStepText(): Promise<string> {
   return page.evaluate(() => {
-    const buttons = [...document.querySelectorAll('[data-testid=reply] button')].filter((b) =>
+    const buttons = Array.from(document.querySelectorAll('[data-testid=reply] button')).filter((b) =>
       (b.textContent ?? '').trim().startsWith('Step done'),
     );
     const reply = buttons[buttons.length - 1]?.closest('[data-testid=reply]') as HTMLElement | null | undefined;

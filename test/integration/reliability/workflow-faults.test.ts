@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { RETRY_BUDGETS } from '../../../functions/core/retry-budget';
 import { recordVote } from '../../../functions/services/record-vote';
 import { startSandboxServer } from '../../../sandbox/sandbox-server';
-import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import { ACTION_IDS } from '../../../slack-app/blocks/ids';
 import { hostileJson, mutationsOf } from '../../support/reliability/json-mutations';
 import { sentTexts, unexpectedMarkup } from '../../support/reliability/slack-markup-scan';
@@ -49,7 +50,7 @@ let world: ReliabilityWorld | undefined;
 
 beforeAll(() => {
   // One synthesis per file: the very definitions `cdk synth` produces (inline sweep Map for local runs).
-  definitions = synthesizeWorkflowDefinitions();
+  definitions = testWorkflowDefinitions();
 }, 180_000);
 
 afterEach(async () => {

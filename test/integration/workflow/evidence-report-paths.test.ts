@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvidenceData } from '../../../functions/core/evidence/evidence-data';
-import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import { createLocalEvidence } from '../../../functions/services/evidence-service';
 import { requestVerifyNow } from '../../../functions/services/confirm-runbook-step';
 import {
@@ -29,7 +30,7 @@ let definitions: WorkflowDefinitions;
 let world: WorkflowWorld | undefined;
 
 beforeAll(() => {
-  definitions = synthesizeWorkflowDefinitions();
+  definitions = testWorkflowDefinitions();
 }, 180_000);
 
 afterEach(() => {

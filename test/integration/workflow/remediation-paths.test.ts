@@ -1,4 +1,5 @@
-import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import {
   approve,
   COMPLIANT,
@@ -23,7 +24,7 @@ let definitions: WorkflowDefinitions;
 let world: WorkflowWorld | undefined;
 
 beforeAll(() => {
-  definitions = synthesizeWorkflowDefinitions();
+  definitions = testWorkflowDefinitions();
 }, 180_000);
 
 afterEach(() => {

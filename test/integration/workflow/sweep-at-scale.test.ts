@@ -1,6 +1,7 @@
 import { parseScenario } from '../../../functions/adapters/sim/scenario';
 import type { WorkflowEvent } from '../../../functions/local/local-workflow';
-import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import { createWorld, type WorkflowWorld } from '../../support/workflow/workflow-fixture';
 
 /**
@@ -21,7 +22,7 @@ let definitions: WorkflowDefinitions;
 let world: WorkflowWorld | undefined;
 
 beforeAll(() => {
-  definitions = synthesizeWorkflowDefinitions();
+  definitions = testWorkflowDefinitions();
 }, 180_000);
 
 afterEach(() => {

@@ -1,5 +1,8 @@
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildRootKeyApp, cdkJsonContext, type RootKeyApp } from '../../../infra/build-app';
+import type { RootKeyApp } from '../../../infra/build-app';
+import { cachedSynthesis } from './synth-cache';
+import type * as BuildApp from '../../../infra/build-app';
 
 /** Real-looking configuration (no placeholders), as a deployment would set it. */
 export const TEST_CONTEXT: Record<string, unknown> = {
@@ -12,25 +15,58 @@ export const TEST_CONTEXT: Record<string, unknown> = {
   'rootkey:readRoleName': 'RootKeyAudit',
 };
 
-export interface SynthesizedApp extends RootKeyApp {
+/** Where a stack deploys, as synthesized. */
+export interface SynthesizedStack {
+  stackName: string;
+  account: string;
+  region: string;
+}
+
+export interface SynthesizedApp {
+  central: SynthesizedStack;
+  member: SynthesizedStack;
   centralTemplate: Template;
   memberTemplate: Template;
+}
+
+interface SynthesizedJson {
+  central: SynthesizedStack;
+  member: SynthesizedStack;
+  centralTemplate: unknown;
+  memberTemplate: unknown;
 }
 
 /**
  * Synthesizes the app as `cdk synth` does (cdk.json context, cdk-nag packs as validation plugins,
  * which throw on any unacknowledged finding), but without bundling the functions: tests need the
- * templates, not the code.
+ * templates, not the code. Each context is synthesized once per run (and kept while the sources are
+ * unchanged, see `cachedSynthesis`); the CDK library is loaded only when a synthesis runs.
  */
 export function synthesizeApp(context: Record<string, unknown> = {}): SynthesizedApp {
-  const built = buildRootKeyApp({
-    context: { ...cdkJsonContext(), ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+  // cdk.json is part of the cache key through the source fingerprint.
+  const testContext = { ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context };
+  const json = cachedSynthesis<SynthesizedJson>('app', testContext, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a synthesis runs
+    const { buildRootKeyApp, cdkJsonContext } = require('../../../infra/build-app') as typeof BuildApp;
+    const built: RootKeyApp = buildRootKeyApp({ context: { ...cdkJsonContext(), ...testContext } });
+    const assembly = built.app.synth();
+    const where = (stack: Stack): SynthesizedStack => ({
+      stackName: stack.stackName,
+      account: stack.account,
+      region: stack.region,
+    });
+    return {
+      central: where(built.central),
+      member: where(built.member),
+      centralTemplate: assembly.getStackByName(built.central.stackName).template,
+      memberTemplate: assembly.getStackByName(built.member.stackName).template,
+    };
   });
-  const assembly = built.app.synth();
   return {
-    ...built,
-    centralTemplate: Template.fromJSON(assembly.getStackByName(built.central.stackName).template),
-    memberTemplate: Template.fromJSON(assembly.getStackByName(built.member.stackName).template),
+    central: json.central,
+    member: json.member,
+    centralTemplate: Template.fromJSON(json.centralTemplate as Record<string, unknown>),
+    memberTemplate: Template.fromJSON(json.memberTemplate as Record<string, unknown>),
   };
 }
 

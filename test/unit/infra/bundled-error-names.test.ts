@@ -5,7 +5,7 @@ import * as esbuild from 'esbuild';
 import { ConcurrentUpdateError, RootKeyError, TransientAwsError } from '../../../functions/core/errors';
 import { BUNDLING, ESBUILD_OPTIONS, REPO_ROOT } from '../../../infra/constructs/task-functions';
 import { allStates } from '../../../functions/local/local-workflow';
-import { synthesizeWorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 
 /**
  * What Step Functions sees when a bundled task throws. The Node.js runtime reports a thrown error's
@@ -41,7 +41,7 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** Every error name the synthesized workflows retry or catch, except the services' own (`States.*`, `Lambda.*`, `Scheduler.*`, …). */
 function projectErrorNames(): string[] {
-  const definitions = synthesizeWorkflowDefinitions();
+  const definitions = testWorkflowDefinitions();
   const names = new Set<string>();
   for (const definition of [definitions.remediation.definition, definitions.sweep.definition]) {
     for (const [, state] of allStates(definition)) {
