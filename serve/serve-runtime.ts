@@ -11,7 +11,7 @@ import { KmsSigner } from '../functions/adapters/aws/kms-signer';
 import { AwsRootKeyRemover } from '../functions/adapters/aws/root-key-remover';
 import { SecurityHubFindings } from '../functions/adapters/aws/security-hub-findings';
 import { DisabledFindings } from '../functions/adapters/local/disabled-findings';
-import { FileEvidenceStore } from '../functions/adapters/local/file-evidence-store';
+import { FileBlobStore } from '../functions/adapters/local/file-blob-store';
 import { MemoryCaseStore } from '../functions/adapters/local/memory-case-store';
 import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
 import { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
@@ -22,6 +22,7 @@ import { LocalRecheckScheduler } from '../functions/local/local-recheck-schedule
 import { LocalWorkflow, type LocalExecution } from '../functions/local/local-workflow';
 import { systemClock } from '../functions/ports/clock';
 import type { Deps } from '../functions/services/dependencies';
+import { BlobEvidenceStore } from '../functions/services/blob-evidence-store';
 import { createLocalEvidence, EvidenceService } from '../functions/services/evidence-service';
 import { createSlackApp, type SlackApp } from '../slack-app/app';
 import { quietLogger } from '../sandbox/sandbox-runtime';
@@ -71,7 +72,7 @@ export async function createServeRuntime(
 
   const evidence = settings.signingKeyArn
     ? new EvidenceService({
-        store: new FileEvidenceStore(settings.dataDir),
+        store: new BlobEvidenceStore(FileBlobStore.evidenceOf(settings.dataDir)),
         signer: new KmsSigner({ client: new KMSClient({}), keyId: settings.signingKeyArn }),
       })
     : createLocalEvidence(settings.dataDir);

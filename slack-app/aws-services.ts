@@ -6,12 +6,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebClient } from '@slack/web-api';
 import { DynamoCaseStore } from '../functions/adapters/aws/dynamo-case-store';
 import { KmsSigner } from '../functions/adapters/aws/kms-signer';
-import { S3EvidenceStore } from '../functions/adapters/aws/s3-evidence-store';
+import { S3BlobStore } from '../functions/adapters/aws/s3-blob-store';
 import { SfnWorkflowCallbacks } from '../functions/adapters/aws/sfn-workflow-callbacks';
 import { SfnWorkflowStarter } from '../functions/adapters/aws/sfn-workflow-starter';
 import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
 import { InvalidInputError } from '../functions/core/errors';
 import { systemClock } from '../functions/ports/clock';
+import { BlobEvidenceStore } from '../functions/services/blob-evidence-store';
 import { EvidenceService } from '../functions/services/evidence-service';
 import type { SlackSecrets, SlackSettings } from './config';
 import type { SlackAppServices } from './services';
@@ -52,11 +53,13 @@ export function awsSlackServices(env: Env, settings: SlackSettings): (secrets: S
   });
   const cases = new DynamoCaseStore({ client: ddb, tableName: requiredEnv(env, SLACK_FUNCTION_ENV.casesTable) });
   const evidence = new EvidenceService({
-    store: new S3EvidenceStore({
-      client: new S3Client({}),
-      bucket: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceBucket),
-      kmsKeyId: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceKmsKey),
-    }),
+    store: new BlobEvidenceStore(
+      new S3BlobStore({
+        client: new S3Client({}),
+        bucket: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceBucket),
+        kmsKeyId: requiredEnv(env, SLACK_FUNCTION_ENV.evidenceKmsKey),
+      }),
+    ),
     signer: new KmsSigner({
       client: new KMSClient({}),
       keyId: requiredEnv(env, SLACK_FUNCTION_ENV.signingKey),

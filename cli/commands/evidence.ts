@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as KmsSdk from '@aws-sdk/client-kms';
-import type * as S3Store from '../../functions/adapters/aws/s3-evidence-store';
+import type * as S3Store from '../../functions/adapters/aws/s3-blob-store';
 import type * as KmsSigner from '../../functions/adapters/aws/kms-signer';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
@@ -17,8 +17,9 @@ import {
 } from '../../functions/core/evidence/evidence-signature';
 import { formatProblem } from '../../functions/core/evidence/verify-evidence';
 import { INDEX_DIR, RECORDS_DIR } from '../../functions/core/evidence/evidence-layout';
-import { FileEvidenceStore } from '../../functions/adapters/local/file-evidence-store';
+import { FileBlobStore } from '../../functions/adapters/local/file-blob-store';
 import type { EvidenceStorePort } from '../../functions/ports/evidence-store';
+import { BlobEvidenceStore } from '../../functions/services/blob-evidence-store';
 import { createLocalEvidence } from '../../functions/services/evidence-service';
 import {
   readTrustedKeys,
@@ -124,7 +125,7 @@ async function verifyCommand(args: string[], io: CliIO): Promise<number> {
     });
   } else {
     if (values['kms-key-id']?.length) throw new UsageError('--kms-key-id applies to s3:// locations only');
-    const store = FileEvidenceStore.atEvidenceDir(findEvidenceDir(target));
+    const store = new BlobEvidenceStore(new FileBlobStore(findEvidenceDir(target)));
     result = verifyEvidenceSnapshot(await store.snapshot(), store.location, {
       trustedKeys: pinned.length ? pinned : undefined,
       pinnedFingerprints: fingerprints,
@@ -258,11 +259,11 @@ async function verifyS3(
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { S3Client } = require('@aws-sdk/client-s3') as typeof S3Sdk;
   const { KMSClient } = require('@aws-sdk/client-kms') as typeof KmsSdk;
-  const { S3EvidenceStore } = require('../../functions/adapters/aws/s3-evidence-store') as typeof S3Store;
+  const { S3BlobStore } = require('../../functions/adapters/aws/s3-blob-store') as typeof S3Store;
   const { fetchKmsPublicKey } = require('../../functions/adapters/aws/kms-signer') as typeof KmsSigner;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const { bucket, prefix } = S3EvidenceStore.parseUri(uri);
-  const store: EvidenceStorePort = new S3EvidenceStore({ client: new S3Client({}), bucket, prefix });
+  const { bucket, prefix } = S3BlobStore.parseUri(uri);
+  const store: EvidenceStorePort = new BlobEvidenceStore(new S3BlobStore({ client: new S3Client({}), bucket, prefix }));
   const snapshot = await store.snapshot();
   const kms = new KMSClient({});
   if (kmsKeyIds.length) {

@@ -1,7 +1,8 @@
 import { renderCaseReportHtml, renderCaseReportMarkdown } from '../core/evidence/case-report';
 import type { ClockPort } from '../ports/clock';
-import { FileEvidenceStore } from '../adapters/local/file-evidence-store';
+import { FileBlobStore } from '../adapters/local/file-blob-store';
 import { LocalSigner } from '../adapters/local/local-signer';
+import { BlobEvidenceStore } from './blob-evidence-store';
 import { EvidenceServiceBase, type CaseReportRenderers, type EvidenceServiceOptions } from './evidence-service-base';
 
 export { EvidenceServiceBase } from './evidence-service-base';
@@ -23,7 +24,7 @@ export class EvidenceService extends EvidenceServiceBase {
 /** An EvidenceService over `<dataDir>/evidence/` signed by the local key in `<dataDir>/keys/`. */
 export function createLocalEvidence(dataDir: string, options: { clock?: ClockPort } = {}): EvidenceService {
   return new EvidenceService({
-    store: new FileEvidenceStore(dataDir),
+    store: new BlobEvidenceStore(FileBlobStore.evidenceOf(dataDir)),
     signer: new LocalSigner(dataDir),
     clock: options.clock,
   });

@@ -42,7 +42,7 @@ export class TaskGrants {
     this.dataKey(role);
   }
 
-  /** `EvidenceService` over `S3EvidenceStore` + `KmsSigner`: read and create objects, sign digests. */
+  /** `EvidenceService` over `BlobEvidenceStore` on `S3BlobStore` + `KmsSigner`: read and create objects, sign digests. */
   evidence(role: iam.IRole): void {
     const { bucket, signingKey } = this.resources;
     role.addToPrincipalPolicy(

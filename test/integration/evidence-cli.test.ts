@@ -6,13 +6,13 @@ import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../cli/main';
 import type { CliIO } from '../../cli/io';
-import { S3EvidenceStore } from '../../functions/adapters/aws/s3-evidence-store';
 import { KmsSigner } from '../../functions/adapters/aws/kms-signer';
 import { createLocalEvidence, EvidenceService } from '../../functions/services/evidence-service';
 import { s3BucketDouble } from '../support/evidence/s3-bucket-double';
 import { fakeKmsKey, signDigestLikeKms } from '../support/evidence/fake-kms-ecdsa';
 import { ACCOUNTS, caseIdFor } from '../support/evidence/evidence-fixture';
 import { useTempDir } from '../support/evidence/temp-dir';
+import { s3EvidenceStore } from '../support/evidence/evidence-stores';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -218,7 +218,7 @@ describe('rootkey evidence verify s3://', () => {
   /** Evidence written as in AWS: S3 store (bucket double) and KMS signer (KMS double). */
   async function recordInBucket() {
     const bucket = s3BucketDouble();
-    const store = new S3EvidenceStore({ client: bucket.client, bucket: 'evidence-bucket', prefix: 'evidence/' });
+    const store = s3EvidenceStore({ client: bucket.client, bucket: 'evidence-bucket', prefix: 'evidence/' });
     const evidence = new EvidenceService({
       store,
       signer: new KmsSigner({ client: new KMSClient({ region: 'us-east-1' }), keyId: 'alias/rootkey-evidence' }),

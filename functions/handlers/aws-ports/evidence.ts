@@ -1,8 +1,9 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KmsSigner } from '../../adapters/aws/kms-signer';
-import { S3EvidenceStore } from '../../adapters/aws/s3-evidence-store';
+import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
 import type { EvidenceRecorderPort } from '../../ports/evidence-recorder';
+import { BlobEvidenceStore } from '../../services/blob-evidence-store';
 import type { CaseReportRenderers } from '../../services/evidence-service-base';
 import { EvidenceServiceBase } from '../../services/evidence-service-base';
 import { requireEnv } from '../env';
@@ -18,7 +19,7 @@ export function awsEvidence(env: Env, reports?: CaseReportRenderers): EvidenceRe
   const keyId = requireEnv(env, WORKFLOW_ENV.signingKey);
   return new EvidenceServiceBase({
     ...(reports ? { reports } : {}),
-    store: new S3EvidenceStore({ client: new S3Client({}), bucket, kmsKeyId }),
+    store: new BlobEvidenceStore(new S3BlobStore({ client: new S3Client({}), bucket, kmsKeyId })),
     signer: new KmsSigner({ client: new KMSClient({}), keyId }),
   });
 }

@@ -5,9 +5,7 @@ import { main } from '../../../cli/main';
 import type { CliIO } from '../../../cli/io';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { FileEvidenceStore } from '../../../functions/adapters/local/file-evidence-store';
 import { KmsSigner } from '../../../functions/adapters/aws/kms-signer';
-import { S3EvidenceStore } from '../../../functions/adapters/aws/s3-evidence-store';
 import { LocalSigner } from '../../../functions/adapters/local/local-signer';
 import {
   formatPublicKeyFile,
@@ -21,6 +19,7 @@ import { ReliabilityRecorder } from '../../support/reliability/reliability-resul
 import { s3BucketDouble } from '../../support/evidence/s3-bucket-double';
 import { fakeKmsKey, signDigestLikeKms } from '../../support/evidence/fake-kms-ecdsa';
 import { useTempDir } from '../../support/evidence/temp-dir';
+import { fileEvidenceStore, s3EvidenceStore } from '../../support/evidence/evidence-stores';
 
 /**
  * Forged evidence, tried as an attacker with write access to the evidence folder would: add a key
@@ -136,7 +135,7 @@ describe('forged evidence', () => {
     const mallory = attackerSigner(() => genuine.keyId, genuine);
     await eraseAccount(evidenceDir, VICTIM, victimCase);
     await recordCase(
-      new EvidenceService({ store: new FileEvidenceStore(dataDir()), signer: mallory }),
+      new EvidenceService({ store: fileEvidenceStore(dataDir()), signer: mallory }),
       victimCase,
       VICTIM,
       'mallory',
@@ -183,7 +182,7 @@ describe('forged evidence', () => {
     await eraseAccount(evidenceDir, OTHER, otherCase);
     await rm(join(evidenceDir, 'public-key.pem'));
     await rm(join(evidenceDir, 'reports'), { recursive: true, force: true });
-    const forged = new EvidenceService({ store: new FileEvidenceStore(dataDir()), signer: mallory });
+    const forged = new EvidenceService({ store: fileEvidenceStore(dataDir()), signer: mallory });
     await recordCase(forged, otherCase, OTHER, 'alice');
     await recordCase(forged, victimCase, VICTIM, 'mallory');
     const pinFile = join(dataDir(), '..', `rootkey-pin-${process.pid}-${Date.now()}.txt`);
@@ -363,7 +362,7 @@ describe('forged evidence', () => {
       PublicKey: fake.publicKeyDer,
     });
     const bucket = s3BucketDouble();
-    const store = new S3EvidenceStore({ client: bucket.client, bucket: 'evidence-bucket', prefix: 'evidence/' });
+    const store = s3EvidenceStore({ client: bucket.client, bucket: 'evidence-bucket', prefix: 'evidence/' });
     const signer = new KmsSigner({ client: new KMSClient({ region: 'us-east-1' }), keyId: 'alias/rootkey-evidence' });
     await recordCase(new EvidenceService({ store, signer }), victimCase, VICTIM, 'alice');
     // A task role (they may all PutObject) writes over the decision: S3 keeps the first version.

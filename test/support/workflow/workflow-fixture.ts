@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryCaseStore } from '../../../functions/adapters/local/memory-case-store';
 import { StaticApproverDirectory } from '../../../functions/adapters/slack/slack-approver-directory';
-import { FileEvidenceStore } from '../../../functions/adapters/local/file-evidence-store';
 import { parseScenario, type Scenario } from '../../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
 import type { Case, DecisionAction } from '../../../functions/core/case';
@@ -17,6 +16,7 @@ import { verifyStoredEvidence } from '../../../functions/services/verify-stored-
 import { confirmRunbookStep } from '../../../functions/services/confirm-runbook-step';
 import { recordVote, type VoteResult } from '../../../functions/services/record-vote';
 import { RecordingNotifier } from './recording-notifier';
+import { fileEvidenceStore } from '../evidence/evidence-stores';
 
 export const MEMBER = '333333333333';
 export const MANAGEMENT = '111111111111';
@@ -148,14 +148,14 @@ export function createWorld(
       }
     },
     async evidenceTypes(caseId) {
-      const files = await new FileEvidenceStore(dataDir).listCaseFiles(caseId);
+      const files = await fileEvidenceStore(dataDir).listCaseFiles(caseId);
       return files
         .map((f) => JSON.parse(f.content) as { type: string; sequence: number })
         .sort((a, b) => a.sequence - b.sequence)
         .map((r) => r.type);
     },
     verifyEvidence(expectedDigests = []) {
-      return verifyStoredEvidence(new FileEvidenceStore(dataDir), { requireComplete: true, expectedDigests });
+      return verifyStoredEvidence(fileEvidenceStore(dataDir), { requireComplete: true, expectedDigests });
     },
     dispose() {
       workflow.dispose();

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvidenceConflictError, InvalidInputError } from '../../../functions/core/errors';
 import type { EvidenceRecord } from '../../../functions/core/evidence/evidence-record';
-import { FileEvidenceStore } from '../../../functions/adapters/local/file-evidence-store';
 import { LocalSigner } from '../../../functions/adapters/local/local-signer';
 import type { EvidenceEvent, EvidenceEventType } from '../../../functions/ports/evidence-recorder';
 import type { EvidenceStorePort } from '../../../functions/ports/evidence-store';
 import { EvidenceService, createLocalEvidence } from '../../../functions/services/evidence-service';
 import { ACCOUNTS, caseIdFor } from '../../support/evidence/evidence-fixture';
 import { useTempDir } from '../../support/evidence/temp-dir';
+import { fileEvidenceStore } from '../../support/evidence/evidence-stores';
 
 const clock = { now: () => new Date('2026-11-28T10:00:00.000Z') };
 const dataDir = useTempDir();
@@ -142,7 +142,7 @@ describe('EvidenceService', () => {
     // Prepare: a store double that lets a competing writer append just before our first append.
     const caseId = caseIdFor(ACCOUNTS[0], 1);
     const competitor = createLocalEvidence(dataDir(), { clock });
-    const racing = new CompetingWriterStore(new FileEvidenceStore(dataDir()), () =>
+    const racing = new CompetingWriterStore(fileEvidenceStore(dataDir()), () =>
       competitor.record(event(caseId, ACCOUNTS[0], 'reminder', { reminderNumber: 1 })).then(() => undefined),
     );
     const evidence = new EvidenceService({ store: racing, signer: new LocalSigner(dataDir()), clock });
@@ -159,7 +159,7 @@ describe('EvidenceService', () => {
   });
 
   it('gives up with EvidenceConflictError when other writers keep winning', async () => {
-    const store = new AlwaysTakenStore(new FileEvidenceStore(dataDir()));
+    const store = new AlwaysTakenStore(fileEvidenceStore(dataDir()));
     const evidence = new EvidenceService({
       store,
       signer: new LocalSigner(dataDir()),
@@ -290,7 +290,7 @@ class CompetingWriterStore implements EvidenceStorePort {
   appendCalls = 0;
   private raced = false;
   constructor(
-    private readonly inner: FileEvidenceStore,
+    private readonly inner: EvidenceStorePort,
     private readonly compete: () => Promise<void>,
   ) {}
   get location() {
@@ -318,7 +318,7 @@ class CompetingWriterStore implements EvidenceStorePort {
 
 /** Store double whose every append finds the position taken. */
 class AlwaysTakenStore extends CompetingWriterStore {
-  constructor(inner: FileEvidenceStore) {
+  constructor(inner: EvidenceStorePort) {
     super(inner, async () => undefined);
   }
   override async append(record: EvidenceRecord): Promise<{ location: string }> {

@@ -2,12 +2,12 @@ import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms
 import { mockClient } from 'aws-sdk-client-mock';
 import { EvidenceError } from '../../../../functions/core/errors';
 import { KmsSigner, fetchKmsPublicKey } from '../../../../functions/adapters/aws/kms-signer';
-import { FileEvidenceStore } from '../../../../functions/adapters/local/file-evidence-store';
 import { EvidenceService } from '../../../../functions/services/evidence-service';
 import { verifyStoredEvidence } from '../../../../functions/services/verify-stored-evidence';
 import { fakeKmsKey, signDigestLikeKms } from '../../../support/evidence/fake-kms-ecdsa';
 import { ACCOUNTS, caseIdFor } from '../../../support/evidence/evidence-fixture';
 import { useTempDir } from '../../../support/evidence/temp-dir';
+import { fileEvidenceStore } from '../../../support/evidence/evidence-stores';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ALIAS = 'alias/rootkey-evidence';
@@ -58,7 +58,7 @@ describe('KmsSigner', () => {
     // Prepare
     const client = new KMSClient({ region: 'us-east-1' });
     const evidence = new EvidenceService({
-      store: new FileEvidenceStore(dataDir()),
+      store: fileEvidenceStore(dataDir()),
       signer: new KmsSigner({ client, keyId: ALIAS }),
     });
     const caseId = caseIdFor(ACCOUNTS[0], 1);
@@ -78,10 +78,10 @@ describe('KmsSigner', () => {
       at: '2026-11-28T10:01:00.000Z',
       data: { status: 'compliant' },
     });
-    const withKms = await verifyStoredEvidence(new FileEvidenceStore(dataDir()), {
+    const withKms = await verifyStoredEvidence(fileEvidenceStore(dataDir()), {
       trustedKeys: [await fetchKmsPublicKey(client, KEY_ARN)],
     });
-    const withPublished = await verifyStoredEvidence(new FileEvidenceStore(dataDir()));
+    const withPublished = await verifyStoredEvidence(fileEvidenceStore(dataDir()));
 
     // Assess
     expect(withKms.problems).toEqual([]);
