@@ -1,18 +1,16 @@
 /**
  * `npm run bench`: measures what users of rootkey pay for, each figure next to the obvious
- * alternative measured in the same run, and writes BENCHMARKS.md (the table), README.md's results table
- * (between its markers, full runs only) and
- * bench/results/latest.json (raw figures; not committed). Flags: `--only cold-start,slack-ack,sweep,cost`
+ * alternative measured in the same run, and writes BENCHMARKS.md (the table; the README and
+ * docs/performance.md link it rather than copy it) and bench/results/latest.json (raw figures; not committed). Flags: `--only cold-start,slack-ack,sweep,cost`
  * runs a subset; `--runs N` sets the cold-start runs per variant (default 3).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkColdStart } from './cold-start/cold-start';
 import { benchmarkCostPerCase } from './cost/cost-per-case';
 import { machineInfo } from './lib/machine';
-import * as prettier from 'prettier';
-import { renderBenchmarksMarkdown, withReadmeResults, type BenchmarkSection } from './lib/report';
+import { renderBenchmarksMarkdown, type BenchmarkSection } from './lib/report';
 import { benchmarkSlackAck } from './slack-ack/slack-ack';
 import { benchmarkOrganizationSweep } from './sweep/organization-sweep';
 
@@ -82,13 +80,6 @@ async function main(): Promise<void> {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   });
   writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown);
-  if (!args.only) {
-    // README's table comes from these same results (a subset run leaves it alone).
-    const readmePath = join(REPO, 'README.md');
-    const readme = withReadmeResults(readFileSync(readmePath, 'utf8'), { generatedAt, sections });
-    const style = (await prettier.resolveConfig(readmePath)) ?? {};
-    writeFileSync(readmePath, await prettier.format(readme, { ...style, filepath: readmePath }));
-  }
   mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
   writeFileSync(
     join(REPO, 'bench', 'results', 'latest.json'),
@@ -103,9 +94,7 @@ async function main(): Promise<void> {
       console.log(`${r.benchmark}\n  ${r.figure}\n  vs ${r.comparison}\n  goal ${r.goal}: ${met}`);
     }
   }
-  log(
-    `wrote BENCHMARKS.md${args.only ? '' : ', README.md (between its markers)'} and bench/results/latest.json in ${durationSeconds.toFixed(0)} s`,
-  );
+  log(`wrote BENCHMARKS.md and bench/results/latest.json in ${durationSeconds.toFixed(0)} s`);
 }
 
 main().catch((error: unknown) => {

@@ -79,7 +79,7 @@ export const rootKeyConfigSchema = z.strictObject({
    * Let the stack set API Gateway's account-wide CloudWatch Logs role (`AWS::ApiGateway::Account`),
    * which the Slack endpoint's access logs need. Off by default: it is a setting of the whole
    * account and Region, shared with every other API, and replacing it is not rootkey's call. When
-   * off, the account must already have the role (see the README's deploy section).
+   * off, the account must already have the role (see docs/deploy.md).
    */
   apiGatewayCloudWatchRole: bool,
 });

@@ -51,7 +51,7 @@ export function metLabel(row: BenchmarkRow): string {
   return row.met ? 'yes' : 'no';
 }
 
-/** The results table (one row per figure), shared by BENCHMARKS.md and README's benchmark section. */
+/** The results table (one row per figure), written to BENCHMARKS.md. */
 export function renderResultsTable(sections: BenchmarkSection[]): string[] {
   const lines = ['| Benchmark | Figure | Comparison | Goal | Met? |', '|---|---|---|---|---|'];
   for (const section of sections) {
@@ -67,27 +67,6 @@ export function renderResultsTable(sections: BenchmarkSection[]): string[] {
     }
   }
   return lines;
-}
-
-export const README_RESULTS_START = '<!-- bench:results:start (written by npm run bench; do not edit) -->';
-export const README_RESULTS_END = '<!-- bench:results:end -->';
-
-/**
- * README's benchmark table, generated from the same results as BENCHMARKS.md: replaces what is
- * between the two markers. Throws when the markers are missing, rather than appending somewhere.
- */
-export function withReadmeResults(readme: string, input: Pick<ReportInput, 'generatedAt' | 'sections'>): string {
-  const start = readme.indexOf(README_RESULTS_START);
-  const end = readme.indexOf(README_RESULTS_END);
-  if (start < 0 || end < start) throw new Error('README.md has no benchmark result markers');
-  const body = [
-    '',
-    `Results of the last full run (${input.generatedAt}, from the same results as \`BENCHMARKS.md\`):`,
-    '',
-    ...renderResultsTable(input.sections),
-    '',
-  ].join('\n');
-  return `${readme.slice(0, start + README_RESULTS_START.length)}\n${body}\n${readme.slice(end)}`;
 }
 
 /** Renders BENCHMARKS.md: header with the machine, one table, then each benchmark's method and misses. */

@@ -7,7 +7,7 @@ import { evaluatePolicy } from './scp-evaluation';
  * each member account's remaining root credentials), and the plan `rootkey guardrails apply`
  * follows. No SDK, no I/O.
  *
- * AWS facts this relies on (checked in AWS's documentation, cited in README "Prevent recurrence"):
+ * AWS facts this relies on (checked in AWS's documentation, cited in docs/guardrails.md):
  * - SCP evaluation: a permission survives only if an `Allow` exists at every level from the root
  *   through each OU to the account, and a `Deny` at any of those levels wins
  *   (Organizations User Guide, "SCP evaluation").

@@ -48,7 +48,7 @@ export interface RemediationWorkflowProps {
  * evidence. Every Task retries transient errors only and catches everything else into
  * `RecordFailure`; every path ends after an evidence record (outcome, duplicate, or failure).
  *
- * Retry budgets (functions/core/retry-budget.ts, README "Retries and faults"): every task carries one
+ * Retry budgets (functions/core/retry-budget.ts, docs/reliability.md "Retries and faults"): every task carries one
  * retrier per fault class, in this order — AWS (TransientAwsError: 2 s × 2ⁿ capped at 20 s, full
  * jitter, 400 retries, about 66 min), Slack (SlackUnavailableError: 5 s × 2ⁿ capped at 5 min, 36
  * retries, about 78 min), contention (ConcurrentUpdateError, EvidenceConflictError: 10 quick retries)

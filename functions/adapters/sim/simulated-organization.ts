@@ -462,7 +462,7 @@ export class SimulatedOrganization
     return { requestId };
   }
 
-  /** Detaches a policy (the README's rollback, done by an administrator; rootkey itself never detaches). */
+  /** Detaches a policy (the rollback in docs/guardrails.md, done by an administrator; rootkey itself never detaches). */
   detachPolicy(policyId: string, targetId: string): void {
     this.scp.attachments[targetId] = (this.scp.attachments[targetId] ?? []).filter((id) => id !== policyId);
   }

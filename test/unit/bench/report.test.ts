@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  README_RESULTS_END,
-  README_RESULTS_START,
-  renderBenchmarksMarkdown,
-  withReadmeResults,
-  type ReportInput,
-} from '../../../bench/lib/report';
+import { renderBenchmarksMarkdown, type ReportInput } from '../../../bench/lib/report';
 
 const machine = { node: 'v20.20.2', platform: 'Linux x64', cpuModel: 'Test CPU', cores: 2, memoryGiB: 4 };
 
@@ -104,28 +98,13 @@ describe('renderBenchmarksMarkdown', () => {
   });
 });
 
-describe("README's benchmark table", () => {
-  it('is replaced between its markers by the same rows as BENCHMARKS.md, the rest untouched', () => {
-    const readme = `# x\n\n${README_RESULTS_START}\nold table\n${README_RESULTS_END}\n\nafter\n`;
+describe('where the results are read', () => {
+  it('the README and docs/performance.md link BENCHMARKS.md instead of carrying a copy of its table', () => {
+    for (const file of ['README.md', join('docs', 'performance.md')]) {
+      const text = readFileSync(join(__dirname, '..', '..', '..', file), 'utf8');
 
-    const updated = withReadmeResults(readme, input());
-
-    expect(updated).not.toContain('old table');
-    expect(updated).toContain('| Sweep throughput | 49 accounts/s | report scan: 14/s | ≥ 90% | yes |');
-    expect(renderBenchmarksMarkdown(input())).toContain(
-      '| Sweep throughput | 49 accounts/s | report scan: 14/s | ≥ 90% | yes |',
-    );
-    expect(updated.startsWith(`# x\n\n${README_RESULTS_START}`)).toBe(true);
-    expect(updated.endsWith(`${README_RESULTS_END}\n\nafter\n`)).toBe(true);
-  });
-
-  it('finds the markers in the repository README', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-
-    expect(withReadmeResults(readme, input())).toContain('| Sweep throughput |');
-  });
-
-  it('refuses a README without the markers instead of writing somewhere else', () => {
-    expect(() => withReadmeResults('# no markers\n', input())).toThrow(/no benchmark result markers/);
+      expect(text).toMatch(/\]\((\.\.\/)?BENCHMARKS\.md\)/);
+      expect(text).not.toMatch(/^\| *Benchmark *\| *Figure/m);
+    }
   });
 });

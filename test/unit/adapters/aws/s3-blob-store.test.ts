@@ -157,16 +157,14 @@ describe('S3BlobStore', () => {
 
   it('says versions were not checked when s3:ListBucketVersions is denied', async () => {
     const store = new BlobEvidenceStore(new S3BlobStore({ client: bucket.client, bucket: 'evidence-bucket' }));
-    bucket.s3
-      .on(ListObjectVersionsCommand)
-      .rejects(
-        new S3ServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-          message: 'Access Denied',
-        }),
-      );
+    bucket.s3.on(ListObjectVersionsCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      }),
+    );
 
     const snapshot = await store.snapshot();
 
