@@ -1,6 +1,7 @@
 import type { Case, SlackMessageRef } from '../functions/core/case';
 import { describeError } from '../functions/core/errors';
 import type { NotifierPort } from '../functions/ports/notifier';
+import type { SweepSummary } from '../functions/core/sweep-summary';
 import type { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
 import { offerPrevention, type PreventionDeps } from '../functions/services/prevent-recurrence';
 import { buildPreventionOffer } from './blocks/prevention-message';
@@ -45,6 +46,10 @@ export class PreventionOfferingNotifier implements NotifierPort {
 
   runbookStep(c: Case, stepId: string): Promise<void> {
     return this.inner.runbookStep(c, stepId);
+  }
+
+  sweepSummary(summary: SweepSummary): Promise<void> {
+    return this.inner.sweepSummary(summary);
   }
 
   async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {

@@ -65,4 +65,9 @@ export const TASK_EVENTS: Record<string, unknown> = {
   'record-outcome': { caseId, status: 'remediated' },
   'record-failure': { error: { Error: 'TransientAwsError', Cause: 'benchmark' }, trigger },
   'list-sweep-accounts': { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+  'post-sweep-summary': {
+    sweepId: 'arn:aws:states:us-east-1:123456789012:execution:rootkey-sweep:bench',
+    accounts: 1,
+    attempt: 20,
+  },
 };

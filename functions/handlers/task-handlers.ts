@@ -7,6 +7,7 @@ import type { TaskHandler } from './lambda-handler';
 import { createListSweepAccountsHandler } from './list-sweep-accounts';
 import { createNormalizeTriggerHandler } from './normalize-trigger';
 import { createOpenCaseHandler } from './open-case';
+import { createPostSweepSummaryHandler } from './post-sweep-summary';
 import { createRecordDuplicateTriggerHandler } from './record-duplicate-trigger';
 import { createRecordFailureHandler } from './record-failure';
 import { createRecordOutcomeHandler } from './record-outcome';
@@ -40,6 +41,7 @@ const FACTORIES: Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler> = {
   'record-outcome': ({ deps }) => createRecordOutcomeHandler(deps),
   'record-failure': ({ deps }) => createRecordFailureHandler(deps),
   'list-sweep-accounts': ({ deps, sweepLists }) => createListSweepAccountsHandler(deps, sweepLists),
+  'post-sweep-summary': ({ deps }) => createPostSweepSummaryHandler(deps),
 };
 
 /**

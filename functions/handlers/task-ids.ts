@@ -21,6 +21,7 @@ export const TASK_IDS = [
   'record-outcome',
   'record-failure',
   'list-sweep-accounts',
+  'post-sweep-summary',
 ] as const;
 
 export type TaskId = (typeof TASK_IDS)[number];

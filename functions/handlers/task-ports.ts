@@ -36,6 +36,7 @@ export const TASK_PORTS = {
   'record-outcome': ['cases', 'evidence', 'notifier'],
   'record-failure': ['cases', 'evidence', 'notifier'],
   'list-sweep-accounts': ['organization', 'sweepLists'],
+  'post-sweep-summary': ['cases', 'notifier'],
 } as const satisfies Record<TaskId, readonly PortName[]>;
 
 /**

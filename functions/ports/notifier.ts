@@ -1,4 +1,5 @@
 import type { Case, SlackMessageRef } from '../core/case';
+import type { SweepSummary } from '../core/sweep-summary';
 
 /** Messages the workflow sends to people (Slack in production and in the sandbox). */
 export interface NotifierPort {
@@ -24,4 +25,6 @@ export interface NotifierPort {
   runbookStep(c: Case, stepId: string): Promise<void>;
   /** Final result in the thread, with the evidence digest and where to read the report. */
   outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void>;
+  /** The one channel message of an organization sweep: accounts, compliant, cases opened, errors. */
+  sweepSummary(summary: SweepSummary): Promise<void>;
 }

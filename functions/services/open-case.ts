@@ -5,6 +5,7 @@ import type { RootKey } from '../core/root-key';
 import type { Trigger } from '../core/trigger';
 import { recordCaseEvidence } from './case-evidence';
 import type { Deps } from './dependencies';
+import { reportToSweep } from './report-to-sweep';
 
 /** What the workflow routes on after opening a case. */
 export interface OpenedCase {
@@ -71,6 +72,7 @@ export async function openCaseForTrigger(
     created = await deps.cases.create(draft);
   } catch (error) {
     if (error instanceof CaseAlreadyOpenError) {
+      await reportToSweep(deps, trigger, 'case-already-open');
       return { caseId: error.openCaseId, accountId: error.accountId, duplicate: true, compliant: false };
     }
     throw error;
@@ -80,10 +82,7 @@ export async function openCaseForTrigger(
     posture: postureForEvidence(posture),
     requiredApprovals: created.requiredApprovals,
   });
-  return {
-    caseId: created.caseId,
-    accountId: created.accountId,
-    duplicate: false,
-    compliant: posture.status === 'COMPLIANT',
-  };
+  const compliant = posture.status === 'COMPLIANT';
+  await reportToSweep(deps, trigger, compliant ? 'compliant' : 'case-opened');
+  return { caseId: created.caseId, accountId: created.accountId, duplicate: false, compliant };
 }

@@ -1,6 +1,7 @@
 import { evidenceData } from '../core/evidence/evidence-data';
 import type { Trigger } from '../core/trigger';
 import type { Deps } from './dependencies';
+import { reportToSweep } from './report-to-sweep';
 
 /**
  * A trigger arrived while the account has an open case: nothing starts, but the evidence of the open
@@ -12,6 +13,7 @@ export async function recordDuplicateTrigger(
   deps: Pick<Deps, 'cases' | 'evidence' | 'clock'>,
   input: { caseId: string; trigger: Trigger },
 ): Promise<{ caseId: string; duplicate: true; digest: string }> {
+  await reportToSweep(deps, input.trigger, 'case-already-open');
   const open = await deps.cases.get(input.caseId);
   const recorded = await deps.evidence.record({
     caseId: open.caseId,

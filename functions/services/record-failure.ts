@@ -4,6 +4,7 @@ import { CaseNotFoundError } from '../core/errors';
 import { describeRetryBudget } from '../core/retry-budget';
 import type { Trigger } from '../core/trigger';
 import type { Deps } from './dependencies';
+import { reportToSweep } from './report-to-sweep';
 import { recordOutcome, type OutcomeStatus } from './record-outcome';
 
 /** The error a state machine Catch put into the state (`{ Error, Cause }`). */
@@ -60,6 +61,9 @@ export function describeCaughtError(caught: CaughtError): FailureError {
  */
 export async function recordFailure(deps: Deps, input: FailureInput): Promise<RecordedFailure> {
   const error = describeCaughtError(input.error);
+  // Counted as an error by the sweep unless the account reported already (a case that fails later
+  // was counted when it opened).
+  await reportToSweep(deps, input.trigger, 'error');
   if (input.caseId) {
     try {
       const c = await deps.cases.get(input.caseId);

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { CASES_BY_ACCOUNT_INDEX } from '../../functions/adapters/aws/dynamo-case-store';
+import { CASES_BY_ACCOUNT_INDEX, EXPIRES_AT_ATTRIBUTE } from '../../functions/adapters/aws/dynamo-case-store';
 
 export interface CaseTableProps {
   /** Customer-managed key for encryption at rest. */
@@ -12,6 +12,8 @@ export interface CaseTableProps {
 /**
  * The cases table (`DynamoCaseStore`): partition key `pk` holds both cases (`CASE#id`) and the
  * one-open-case lock per account (`OPEN#account`); the `byAccount` index lists an account's cases.
+ * The organization sweep's tallies (`SWEEP#…`) carry a TTL (`expiresAt`) and expire after a week;
+ * cases and locks have no such attribute and never expire.
  * On-demand capacity (a handful of writes per case), point-in-time recovery, deletion protection,
  * and a customer-managed key.
  */
@@ -26,6 +28,7 @@ export class CaseTable extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -11,16 +11,21 @@ import { acknowledge } from './acknowledge';
 import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
 import { logicalIdOf } from './task-grants';
 import { acknowledgeStateMachineGrants, RETRIED_ERRORS, stateMachineNameFor } from './remediation-workflow';
+import { SWEEP_SUMMARY_WAIT_SECONDS } from '../../functions/services/post-sweep-summary';
 
 /** State names other code refers to. */
 export const SWEEP_STATES = {
   listAccounts: 'ListAccounts',
   forEachAccount: 'StartAccountWorkflows',
   startAccountWorkflow: 'StartAccountWorkflow',
+  postSummary: 'PostSweepSummary',
+  waitForReports: 'WaitForAccountReports',
 } as const;
 
 export interface OrganizationSweepProps {
   listAccounts: lambda.Function;
+  /** Posts the sweep's one Slack summary once the accounts have reported (`post-sweep-summary`). */
+  postSummary: lambda.IFunction;
   /** The per-account workflow each account gets an execution of. */
   remediation: sfn.IStateMachine;
   /** Executions started at a time. */
@@ -49,6 +54,19 @@ export const SWEEP_LIST_EXPIRY_DAYS = 7;
  * organization (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html,
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html). The local
  * runner runs this same definition: it reads the list from its local store (`LocalWorkflow`).
+ *
+ * After the Map, one Slack summary (accounts, compliant, cases opened, errors). Its counts must be
+ * true, and the Map cannot know them: its children only start the per-account workflows, whose
+ * detection happens later, in their own executions. So each per-account workflow reports what it
+ * found (open-case: compliant or case opened; record-duplicate-trigger: case already open;
+ * record-failure: error) on its sweep's tally in the case table, once per account, and the summary
+ * step (`post-sweep-summary`) looks at that tally every {@link SWEEP_SUMMARY_WAIT_SECONDS} seconds
+ * until every listed account has reported or the bounded wait is over, then posts it; accounts that
+ * never reported (a start that failed) are shown as not reported. Chosen over detecting inside the
+ * Map item (design "a" of issue 16) because that would either drop the compliant accounts' evidence
+ * and finding resolution, which the per-account workflow records, or read every account twice.
+ * The payload stays bounded: the tally is four counts. A failure to post (Slack down after its
+ * retries) ends the sweep as posted-nothing, never as failed: the sweep's work is done by then.
  */
 export class OrganizationSweep extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -166,6 +184,41 @@ export class OrganizationSweep extends Construct {
     });
     forEach.itemProcessor(start);
 
+    const firstLook = new sfn.Pass(this, 'StartSummary', {
+      result: sfn.Result.fromObject({ attempt: 1 }),
+      resultPath: '$.summary',
+    });
+    const postSummary = new tasks.LambdaInvoke(this, SWEEP_STATES.postSummary, {
+      lambdaFunction: props.postSummary,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({
+        'sweepId.$': '$$.Execution.Id',
+        'accounts.$': '$.sweep.count',
+        'attempt.$': '$.summary.attempt',
+      }),
+      resultPath: '$.summary',
+    });
+    postSummary.addRetry({
+      errors: RETRIED_ERRORS,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.minutes(2),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const notPosted = new sfn.Succeed(this, 'SummaryNotPosted', {
+      comment: 'The accounts were swept; only the summary message failed (the error is in the state).',
+    });
+    postSummary.addCatch(notPosted, { errors: ['States.ALL'], resultPath: '$.summaryError' });
+    const waitForReports = new sfn.Wait(this, SWEEP_STATES.waitForReports, {
+      time: sfn.WaitTime.duration(Duration.seconds(SWEEP_SUMMARY_WAIT_SECONDS)),
+    });
+    waitForReports.next(postSummary);
+    const posted = new sfn.Choice(this, 'SummaryPosted?')
+      .when(sfn.Condition.booleanEquals('$.summary.posted', true), new sfn.Succeed(this, 'SweepDone'))
+      .otherwise(waitForReports);
+
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       encryptionKey: props.encryptionKey,
@@ -178,7 +231,7 @@ export class OrganizationSweep extends Construct {
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       comment: 'rootkey: one remediation workflow per account of the organization',
       definitionBody: sfn.DefinitionBody.fromChainable(
-        listAccounts.next(forEach).next(new sfn.Succeed(this, 'SweepStarted')),
+        listAccounts.next(forEach).next(firstLook).next(postSummary).next(posted),
       ),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -186,7 +239,7 @@ export class OrganizationSweep extends Construct {
     });
     // The local runner finds each workflow in the template by this tag.
     Tags.of(this.stateMachine).add('rootkey:workflow', 'sweep');
-    acknowledgeStateMachineGrants(this.stateMachine, [props.listAccounts]);
+    acknowledgeStateMachineGrants(this.stateMachine, [props.listAccounts, props.postSummary]);
     this.grantListsToStateMachine(props.encryptionKey);
     // The Distributed Map's own policy lets the sweep start, describe and stop its child executions.
     const stack = Stack.of(this);

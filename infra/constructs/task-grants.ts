@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { CASES_BY_ACCOUNT_INDEX } from '../../functions/adapters/aws/dynamo-case-store';
+import { CASES_BY_ACCOUNT_INDEX, SWEEP_PREFIX } from '../../functions/adapters/aws/dynamo-case-store';
 import { acknowledge } from './acknowledge';
 
 /**
@@ -40,6 +40,24 @@ export class TaskGrants {
       }),
     );
     this.dataKey(role);
+  }
+
+  /**
+   * `DynamoCaseStore.recordSweepOutcome`: a per-account workflow counts its outcome on its sweep's
+   * tally item (`UpdateItem`, `ADD`), only on `SWEEP#` items (`dynamodb:LeadingKeys`). Inside
+   * TransactWriteItems each action needs the permission of its single-item API
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html);
+   * the report item's PutItem comes with {@link cases} (write).
+   */
+  sweepReports(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CountSweepOutcomes',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.resources.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SWEEP_PREFIX}*`] } },
+      }),
+    );
   }
 
   /** `EvidenceService` over `BlobEvidenceStore` on `S3BlobStore` + `KmsSigner`: read and create objects, sign digests. */

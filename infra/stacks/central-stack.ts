@@ -37,7 +37,9 @@ export interface CentralStackProps extends StackProps {
 
 /** Which tasks need which access; each function gets exactly its own row (least privilege). */
 const NEEDS = {
-  readCases: ['detect-root-keys'],
+  readCases: ['detect-root-keys', 'post-sweep-summary'],
+  /** The tasks that report an account's outcome to the sweep that started it (`reportToSweep`). */
+  sweepReports: ['open-case', 'record-duplicate-trigger', 'record-failure'],
   writeCases: [
     'open-case',
     'record-duplicate-trigger',
@@ -72,6 +74,7 @@ const NEEDS = {
     'record-failure',
   ],
   slack: [
+    'post-sweep-summary',
     'request-approval',
     'approval-timeout',
     'apply-decision',
@@ -160,6 +163,7 @@ export class CentralStack extends Stack {
       slackSecret,
     });
     for (const task of NEEDS.readCases) grants.cases(fns.role(task), false);
+    for (const task of NEEDS.sweepReports) grants.sweepReports(fns.role(task));
     for (const task of NEEDS.writeCases) grants.cases(fns.role(task), true);
     for (const task of NEEDS.evidence) grants.evidence(fns.role(task));
     for (const task of NEEDS.slack) grants.slackSecret(fns.role(task));
@@ -282,6 +286,7 @@ export class CentralStack extends Stack {
 
     this.sweep = new OrganizationSweep(this, 'Sweep', {
       listAccounts: fns.fn('list-sweep-accounts'),
+      postSummary: fns.fn('post-sweep-summary'),
       remediation: this.remediation.stateMachine,
       maxConcurrency: config.sweepConcurrency,
       encryptionKey: keys.dataKey,

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isTerminal, type Case } from '../../core/case';
 import { CaseAlreadyOpenError, CaseNotFoundError, ConcurrentUpdateError, InvalidInputError } from '../../core/errors';
+import { EMPTY_TALLY, SWEEP_OUTCOMES, type SweepOutcome, type SweepTally } from '../../core/sweep-summary';
 import type { CaseStorePort } from '../../ports/case-store';
 import { awsErrorCode, callAws, toRootKeyError } from './aws-errors';
 
@@ -16,6 +17,12 @@ export const CASES_BY_ACCOUNT_INDEX = 'byAccount';
 
 const CASE_PREFIX = 'CASE#';
 const OPEN_PREFIX = 'OPEN#';
+/** Sweep tallies (`SWEEP#<sweepId>`) and the per-account reports behind them (`SWEEP#<sweepId>#<accountId>`). */
+export const SWEEP_PREFIX = 'SWEEP#';
+/** The table's TTL attribute (epoch seconds): sweep items expire, cases and locks never carry it. */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
+/** Sweep items are kept a week, like the sweep lists: long enough to look into a sweep, no longer. */
+const SWEEP_ITEM_DAYS = 7;
 
 export interface DynamoCaseStoreOptions {
   /** A document client built with `removeUndefinedValues: true` (optional case fields are absent, not null). */
@@ -57,6 +64,9 @@ function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
  * is a conditional put on `version = expected`; the update that closes a case removes the lock in
  * the same transaction, which lets the next case of the account open. The GSI `byAccount`
  * (`accountId`, `openedAt`) lists an account's cases; lock items carry no `accountId` and stay out.
+ *
+ * The organization sweep's reports live in the same table (`SWEEP#…` items, expired by TTL after a
+ * week, see {@link recordSweepOutcome}): no other table, grant or adapter for a handful of counters.
  */
 export class DynamoCaseStore implements CaseStorePort {
   constructor(private readonly options: DynamoCaseStoreOptions) {}
@@ -218,6 +228,61 @@ export class DynamoCaseStore implements CaseStorePort {
       throw this.mapped(error, closes ? 'dynamodb:PutItem (TransactWriteItems)' : 'dynamodb:PutItem');
     }
     return stored;
+  }
+
+  /**
+   * One transaction: the account's report item, only if absent (so a retried task counts once), and
+   * `ADD outcome 1` on the sweep's tally item. The summary then reads one item however many accounts
+   * the organization has.
+   */
+  async recordSweepOutcome(sweepId: string, accountId: string, outcome: SweepOutcome): Promise<boolean> {
+    const expiresAt = Math.floor(Date.now() / 1000) + SWEEP_ITEM_DAYS * 86_400;
+    try {
+      await this.options.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.options.tableName,
+                Item: { pk: `${SWEEP_PREFIX}${sweepId}#${accountId}`, outcome, [EXPIRES_AT_ATTRIBUTE]: expiresAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.options.tableName,
+                Key: { pk: `${SWEEP_PREFIX}${sweepId}` },
+                UpdateExpression: 'ADD #outcome :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+                ExpressionAttributeNames: { '#outcome': outcome, '#expiresAt': EXPIRES_AT_ATTRIBUTE },
+                ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return false;
+      if (codes?.includes('TransactionConflict')) throw new ConcurrentUpdateError(`${SWEEP_PREFIX}${sweepId}`);
+      throw this.mapped(error, 'dynamodb:UpdateItem (TransactWriteItems)');
+    }
+  }
+
+  async sweepTally(sweepId: string): Promise<SweepTally> {
+    const out = await callAws({ action: 'dynamodb:GetItem', where: `table ${this.options.tableName}` }, () =>
+      this.options.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: `${SWEEP_PREFIX}${sweepId}` },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = (out.Item ?? {}) as Record<string, unknown>;
+    const tally = { ...EMPTY_TALLY };
+    for (const outcome of SWEEP_OUTCOMES) if (typeof item[outcome] === 'number') tally[outcome] = item[outcome];
+    return tally;
   }
 
   private async readLock(accountId: string): Promise<LockItem | undefined> {

@@ -1,5 +1,6 @@
 import { isTerminal, type Case } from '../../core/case';
 import { CaseAlreadyOpenError, CaseNotFoundError, ConcurrentUpdateError } from '../../core/errors';
+import { EMPTY_TALLY, type SweepOutcome, type SweepTally } from '../../core/sweep-summary';
 import type { CaseStorePort } from '../../ports/case-store';
 
 /**
@@ -9,6 +10,8 @@ import type { CaseStorePort } from '../../ports/case-store';
  */
 export class MemoryCaseStore implements CaseStorePort {
   private readonly cases = new Map<string, Case>();
+  /** Each sweep's outcome per account; only the latest sweeps are kept (see {@link KEPT_SWEEPS}). */
+  private readonly sweeps = new Map<string, Map<string, SweepOutcome>>();
 
   constructor(
     initial: Case[] = [],
@@ -60,7 +63,31 @@ export class MemoryCaseStore implements CaseStorePort {
     return structuredClone(stored);
   }
 
+  async recordSweepOutcome(sweepId: string, accountId: string, outcome: SweepOutcome): Promise<boolean> {
+    let accounts = this.sweeps.get(sweepId);
+    if (!accounts) {
+      accounts = new Map();
+      this.sweeps.set(sweepId, accounts);
+      // A long-running `rootkey serve` sweeps every hour: forget the oldest sweeps, as DynamoDB's TTL does.
+      for (const old of [...this.sweeps.keys()].slice(0, Math.max(0, this.sweeps.size - KEPT_SWEEPS))) {
+        this.sweeps.delete(old);
+      }
+    }
+    if (accounts.has(accountId)) return false;
+    accounts.set(accountId, outcome);
+    return true;
+  }
+
+  async sweepTally(sweepId: string): Promise<SweepTally> {
+    const tally = { ...EMPTY_TALLY };
+    for (const outcome of this.sweeps.get(sweepId)?.values() ?? []) tally[outcome] += 1;
+    return tally;
+  }
+
   private openFor(accountId: string): Case | undefined {
     return [...this.cases.values()].find((c) => c.accountId === accountId && !isTerminal(c.status));
   }
 }
+
+/** Sweeps whose outcomes the memory store keeps. */
+const KEPT_SWEEPS = 20;

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Case, SlackMessageRef } from '../../core/case';
 import { SlackUnavailableError } from '../../core/errors';
 import type { Runbook } from '../../core/runbook';
+import type { SweepSummary } from '../../core/sweep-summary';
 import { systemClock, type ClockPort } from '../../ports/clock';
 import type { NotifierPort } from '../../ports/notifier';
 import {
@@ -10,6 +11,7 @@ import {
   type SlackMessage,
 } from '../../../slack-app/blocks/approval-message';
 import { buildRunbookStepMessage } from '../../../slack-app/blocks/runbook-step-message';
+import { buildSweepSummary } from '../../../slack-app/blocks/sweep-summary-message';
 import {
   buildOutcome,
   buildProgress,
@@ -133,6 +135,19 @@ export class SlackNotifierBase implements NotifierPort {
     };
     if (ref) await this.updateApprovalMessage(ref, c, shown);
     await this.reply(c, buildOutcome(c, shown), true);
+  }
+
+  /** One top-level message per organization sweep, in the approval channel. */
+  async sweepSummary(summary: SweepSummary): Promise<void> {
+    const message = buildSweepSummary(summary);
+    await slackCall('chat.postMessage', () =>
+      this.options.client.chat.postMessage({
+        channel: this.options.channel,
+        ...message,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
   }
 
   private reportLink(location: string): string {

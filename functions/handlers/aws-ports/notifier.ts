@@ -1,6 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { WebClient } from '@slack/web-api';
 import { parseSlackSecretValue, parseSlackSettings } from '../../../slack-app/config';
+import { s3ConsoleUrl } from '../../adapters/aws/s3-console-url';
 import { SlackNotifierBase } from '../../adapters/slack/slack-notifier-base';
 import type { Runbook } from '../../core/runbook';
 import type { Case } from '../../core/case';
@@ -22,10 +23,14 @@ function noRunbook(c: Case): Runbook {
  * secret is fetched on the first message, not at cold start. Only tasks that post import this
  * module, so only their bundles carry `@slack/web-api`. `runbookFor` renders runbook steps; only the
  * tasks that post them pass it (`awsRunbookNotifier`), so the others do not carry `core/runbook`.
+ * Reports (`s3://` locations in the evidence bucket) are shown as links to the object's page in the
+ * S3 console of the function's Region, where the bucket is (see `s3ConsoleUrl` for why not a
+ * pre-signed URL).
  */
 export function awsNotifier(env: Env, runbookFor: (c: Case, now: Date) => Runbook = noRunbook): NotifierPort {
   const secretArn = requireEnv(env, WORKFLOW_ENV.slackSecretArn);
   const settings = parseSlackSettings(env);
+  const region = env.AWS_REGION;
   return lazyPort(async () => {
     const secret = await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS });
     const { botToken } = parseSlackSecretValue(secret);
@@ -33,6 +38,7 @@ export function awsNotifier(env: Env, runbookFor: (c: Case, now: Date) => Runboo
       client: new WebClient(botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
       channel: settings.channel,
       runbookFor,
+      reportUrl: (location) => s3ConsoleUrl(location, region),
       ...(settings.escalationMention ? { escalationMention: settings.escalationMention } : {}),
     });
   });

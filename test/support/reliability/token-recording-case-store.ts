@@ -1,4 +1,5 @@
 import type { Case } from '../../../functions/core/case';
+import type { SweepOutcome, SweepTally } from '../../../functions/core/sweep-summary';
 import type { CaseStorePort } from '../../../functions/ports/case-store';
 
 /**
@@ -30,6 +31,14 @@ export class TokenRecordingCaseStore implements CaseStorePort {
 
   async update(caseId: string, expectedVersion: number, change: (current: Case) => Case): Promise<Case> {
     return this.remember(await this.inner.update(caseId, expectedVersion, change));
+  }
+
+  recordSweepOutcome(sweepId: string, accountId: string, outcome: SweepOutcome): Promise<boolean> {
+    return this.inner.recordSweepOutcome(sweepId, accountId, outcome);
+  }
+
+  sweepTally(sweepId: string): Promise<SweepTally> {
+    return this.inner.sweepTally(sweepId);
   }
 
   private remember(c: Case): Case {

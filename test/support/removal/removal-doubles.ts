@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Case, SlackMessageRef } from '../../../functions/core/case';
 import type { EvidenceEvent, EvidenceRecorderPort, RecordedEvidence } from '../../../functions/ports/evidence-recorder';
 import type { NotifierPort } from '../../../functions/ports/notifier';
+import type { SweepSummary } from '../../../functions/core/sweep-summary';
 
 export interface RecordedEvent extends EvidenceEvent {
   digest: string;
@@ -77,5 +78,9 @@ export class RecordingNotifier implements NotifierPort {
 
   async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
     this.calls.push({ method: 'outcome', caseId: c.caseId, detail: evidence });
+  }
+
+  async sweepSummary(summary: SweepSummary): Promise<void> {
+    this.calls.push({ method: 'sweepSummary', caseId: summary.sweepId, detail: summary });
   }
 }

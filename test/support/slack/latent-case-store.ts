@@ -1,4 +1,5 @@
 import type { Case } from '../../../functions/core/case';
+import type { SweepOutcome, SweepTally } from '../../../functions/core/sweep-summary';
 import type { CaseStorePort } from '../../../functions/ports/case-store';
 
 /**
@@ -34,5 +35,13 @@ export class LatentCaseStore implements CaseStorePort {
 
   update(caseId: string, expectedVersion: number, change: (current: Case) => Case): Promise<Case> {
     return this.later(() => this.inner.update(caseId, expectedVersion, change));
+  }
+
+  recordSweepOutcome(sweepId: string, accountId: string, outcome: SweepOutcome): Promise<boolean> {
+    return this.later(() => this.inner.recordSweepOutcome(sweepId, accountId, outcome));
+  }
+
+  sweepTally(sweepId: string): Promise<SweepTally> {
+    return this.later(() => this.inner.sweepTally(sweepId));
   }
 }

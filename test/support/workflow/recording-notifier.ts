@@ -1,4 +1,5 @@
 import type { Case, CaseStatus, SlackMessageRef } from '../../../functions/core/case';
+import type { SweepSummary } from '../../../functions/core/sweep-summary';
 import type { NotifierPort } from '../../../functions/ports/notifier';
 
 /** One message the workflow would have sent, with the case status at that moment. */
@@ -16,6 +17,8 @@ export interface NotifierCall {
  */
 export class RecordingNotifier implements NotifierPort {
   readonly calls: NotifierCall[] = [];
+  /** Every sweep summary posted, in order. */
+  readonly sweepSummaries: SweepSummary[] = [];
   private readonly failures = new Map<keyof NotifierPort, Error>();
 
   failNext(method: keyof NotifierPort, error: Error): void {
@@ -58,6 +61,15 @@ export class RecordingNotifier implements NotifierPort {
 
   async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
     this.push('outcome', c, evidence);
+  }
+
+  async sweepSummary(summary: SweepSummary): Promise<void> {
+    const failure = this.failures.get('sweepSummary');
+    if (failure) {
+      this.failures.delete('sweepSummary');
+      throw failure;
+    }
+    this.sweepSummaries.push(structuredClone(summary));
   }
 
   private push(method: keyof NotifierPort, c: Case, detail?: unknown): void {

@@ -92,6 +92,8 @@ export function createWorld(
     simNow?: () => number;
     /** Replaces Task states' local bindings by state name (see `LocalWorkflowOptions.taskOverrides`). */
     taskOverrides?: LocalWorkflowOptions['taskOverrides'];
+    /** How long every Wait state waits locally (default 5 ms). */
+    waitMs?: number;
   } = {},
 ): WorkflowWorld {
   const dataDir = mkdtempSync(join(tmpdir(), 'rootkey-workflow-'));
@@ -116,7 +118,7 @@ export function createWorld(
     deps,
     definitions,
     taskTimeoutMs: options.taskTimeoutMs ?? 5_000,
-    waitMs: 5,
+    waitMs: options.waitMs ?? 5,
     retryIntervalMs: 0,
     // What ships: the handlers bundled as infra bundles them, unless ROOTKEY_HANDLERS=source.
     handlers: handlerSourceFromEnv(process.env, 'bundled'),

@@ -205,4 +205,27 @@ describe('the synthesized definitions', () => {
       Parameters: { 'Input.$': '$', StateMachineArn: aws.remediation.arn },
     });
   });
+
+  it('end the sweep with one summary step that waits, bounded, for the reports and never fails the sweep', () => {
+    const all = states(aws.sweep.definition);
+    expect(all['StartAccountWorkflows']!['Next']).toBe('StartSummary');
+    expect(all['StartSummary']).toMatchObject({ Type: 'Pass', Result: { attempt: 1 }, ResultPath: '$.summary' });
+    const post = all['PostSweepSummary']!;
+    expect(post['Parameters']).toEqual({
+      'sweepId.$': '$$.Execution.Id',
+      'accounts.$': '$.sweep.count',
+      'attempt.$': '$.summary.attempt',
+    });
+    // Transient errors (Slack, AWS, Lambda) are retried; anything left ends in a Succeed state.
+    expect(post['Retry'][0]['ErrorEquals']).toEqual(
+      expect.arrayContaining(['SlackUnavailableError', 'TransientAwsError']),
+    );
+    expect(post['Catch']).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'SummaryNotPosted' })]);
+    expect(all['SummaryNotPosted']!['Type']).toBe('Succeed');
+    expect(all['SummaryPosted?']).toMatchObject({
+      Choices: [expect.objectContaining({ Variable: '$.summary.posted', BooleanEquals: true, Next: 'SweepDone' })],
+      Default: 'WaitForAccountReports',
+    });
+    expect(all['WaitForAccountReports']).toMatchObject({ Type: 'Wait', Seconds: 30, Next: 'PostSweepSummary' });
+  });
 });

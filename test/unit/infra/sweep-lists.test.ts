@@ -102,3 +102,31 @@ describe('the sweep-list bucket', () => {
     ]);
   });
 });
+
+describe('the sweep summary', () => {
+  it('may read the tally and the Slack secret, and write nothing', () => {
+    const actions = actionsOf(statementsOfTask(template, 'post-sweep-summary'));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'secretsmanager:GetSecretValue']));
+    expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  it.each(['open-case', 'record-duplicate-trigger', 'record-failure'])(
+    'lets %s count on sweep tally items only',
+    (task) => {
+      const counting = statementsOfTask(template, task).filter((s) => actionsOf([s]).includes('dynamodb:UpdateItem'));
+      expect(counting).toEqual([
+        expect.objectContaining({
+          Action: 'dynamodb:UpdateItem',
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SWEEP#*'] } },
+        }),
+      ]);
+    },
+  );
+
+  it('expires the tallies through the case table TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});

@@ -299,3 +299,51 @@ describe('DynamoCaseStore reads', () => {
     });
   });
 });
+
+describe('sweep outcomes', () => {
+  const SWEEP = 'arn:aws:states:eu-west-1:222222222222:execution:rootkey-sweep:s1';
+
+  it("counts an account's outcome on the sweep's tally once, in one transaction with its report item", async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const recorded = await store().recordSweepOutcome(SWEEP, ACCOUNT, 'case-opened');
+
+    // Assess
+    expect(recorded).toBe(true);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[0]!.Put).toMatchObject({
+      TableName: TABLE,
+      Item: { pk: `SWEEP#${SWEEP}#${ACCOUNT}`, outcome: 'case-opened', expiresAt: expect.any(Number) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(items[1]!.Update).toMatchObject({
+      Key: { pk: `SWEEP#${SWEEP}` },
+      UpdateExpression: expect.stringContaining('ADD #outcome :one'),
+      ExpressionAttributeNames: { '#outcome': 'case-opened', '#expiresAt': 'expiresAt' },
+    });
+    const week = (items[0]!.Put!.Item!['expiresAt'] as number) - Date.now() / 1000;
+    expect(week).toBeGreaterThan(6.9 * 86_400);
+    expect(week).toBeLessThan(7.1 * 86_400);
+  });
+
+  it('changes nothing when the account reported already (a retried task)', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(['ConditionalCheckFailed', 'None']));
+
+    await expect(store().recordSweepOutcome(SWEEP, ACCOUNT, 'error')).resolves.toBe(false);
+  });
+
+  it('reads the tally as four counts, zero for outcomes nobody reported', async () => {
+    ddb.on(GetCommand, { Key: { pk: `SWEEP#${SWEEP}` } }).resolves({
+      Item: { pk: `SWEEP#${SWEEP}`, compliant: 990, 'case-opened': 7, expiresAt: 1 },
+    });
+
+    await expect(store().sweepTally(SWEEP)).resolves.toEqual({
+      compliant: 990,
+      'case-opened': 7,
+      'case-already-open': 0,
+      error: 0,
+    });
+  });
+});

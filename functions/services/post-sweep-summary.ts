@@ -1,0 +1,42 @@
+import { summaryDue, summaryOf, type SweepSummary } from '../core/sweep-summary';
+import type { Deps } from './dependencies';
+
+/**
+ * Times the summary step looks at the tally before it posts whatever has been reported. The sweep
+ * waits {@link SWEEP_SUMMARY_WAIT_SECONDS} between looks (the Wait state in
+ * infra/constructs/organization-sweep.ts), so a sweep posts at most about 10 minutes after its last
+ * start: long enough for a detection that retries a throttled call, short enough to be useful.
+ */
+export const SWEEP_SUMMARY_MAX_ATTEMPTS = 20;
+export const SWEEP_SUMMARY_WAIT_SECONDS = 30;
+
+export interface SweepSummaryInput {
+  sweepId: string;
+  /** Accounts the sweep listed. */
+  accounts: number;
+  /** 1 for the first look. */
+  attempt: number;
+}
+
+/** What the state machine routes on: posted, or look again (`attempt` is the next one). */
+export type SweepSummaryStep =
+  { posted: true; attempt: number; summary: SweepSummary } | { posted: false; attempt: number; reported: number };
+
+/**
+ * The organization sweep's last step: posts one summary once every account's workflow has reported
+ * what it found (or when the bounded wait is over). Counts come from the reports the per-account
+ * workflows made (open-case, record-duplicate-trigger, record-failure), read as one tally item.
+ */
+export async function postSweepSummary(
+  deps: Pick<Deps, 'cases' | 'notifier'>,
+  input: SweepSummaryInput,
+  maxAttempts = SWEEP_SUMMARY_MAX_ATTEMPTS,
+): Promise<SweepSummaryStep> {
+  const tally = await deps.cases.sweepTally(input.sweepId);
+  const summary = summaryOf(input.sweepId, input.accounts, tally);
+  if (!summaryDue(input.accounts, tally, input.attempt, maxAttempts)) {
+    return { posted: false, attempt: input.attempt + 1, reported: input.accounts - summary.unreported };
+  }
+  await deps.notifier.sweepSummary(summary);
+  return { posted: true, attempt: input.attempt, summary };
+}
