@@ -33,7 +33,8 @@ export const TASK_PORTS = {
   'record-runbook-step': ['cases', 'evidence', 'notifier'],
   'runbook-timeout': ['cases', 'evidence', 'notifier'],
   'update-finding': ['cases', 'evidence', 'findings'],
-  'record-outcome': ['cases', 'evidence', 'notifier'],
+  // organization and reader: the "Prevent recurrence…" offer reads SCP coverage and root credentials.
+  'record-outcome': ['cases', 'evidence', 'notifier', 'organization', 'reader'],
   'record-failure': ['cases', 'evidence', 'notifier'],
   'list-sweep-accounts': ['organization', 'sweepLists'],
 } as const satisfies Record<TaskId, readonly PortName[]>;

@@ -16,6 +16,8 @@ import { EncryptionKeys } from '../constructs/encryption-keys';
 import { EvidenceStorage } from '../constructs/evidence-storage';
 import { findingUpdateStatements } from '../constructs/finding-grants';
 import { OrganizationSweep } from '../constructs/organization-sweep';
+import { PreventionWorkflow } from '../constructs/prevention-workflow';
+import { preventionStatements } from '../constructs/prevention-grants';
 import { RemediationWorkflow } from '../constructs/remediation-workflow';
 import { SlackEndpoint } from '../constructs/slack-endpoint';
 import { SLACK_BUNDLE_ALIASES } from '../constructs/slack-bundling';
@@ -27,6 +29,9 @@ import { WorkflowTriggers } from '../constructs/workflow-triggers';
 /** AWS managed task policies of `sts:AssumeRoot` (centralized root access). */
 export const AUDIT_TASK_POLICY = 'IAMAuditRootUserCredentials';
 export const DELETE_TASK_POLICY = 'IAMDeleteRootUserCredentials';
+
+/** The Prevention state machine's task entry (not a TASK_IDS task: it has its own state machine). */
+export const APPLY_PREVENTION_ENTRY = path.join(REPO_ROOT, 'functions', 'handlers', 'apply-prevention.ts');
 
 /** The Slack Bolt app's Lambda entry. */
 export const SLACK_HANDLER_ENTRY = path.join(REPO_ROOT, 'slack-app', 'lambda-handler.ts');
@@ -85,7 +90,8 @@ const NEEDS = {
   ],
   findings: ['request-approval', 'update-finding'],
   organization: ['detect-root-keys', 'return-to-approval', 'verify-removal', 'list-sweep-accounts'],
-  auditRoot: ['detect-root-keys', 'return-to-approval', 'verify-removal'],
+  // record-outcome: the "Prevent recurrence…" offer reads the account's remaining root credentials.
+  auditRoot: ['detect-root-keys', 'return-to-approval', 'verify-removal', 'record-outcome'],
   deleteRoot: ['delete-keys'],
 } satisfies Record<string, TaskId[]>;
 
@@ -105,6 +111,7 @@ export class CentralStack extends Stack {
   readonly remediation: RemediationWorkflow;
   readonly sweep: OrganizationSweep;
   readonly functions: TaskFunctions;
+  readonly prevention: PreventionWorkflow;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -289,6 +296,36 @@ export class CentralStack extends Stack {
       logRetention,
     });
 
+    // ---- "Prevent recurrence…" (issue 17) ---------------------------------------------------------
+    // The offer is read by record-outcome (Organizations reads, audit AssumeRoot); applying it is the
+    // Prevention state machine's function, the only one with Organizations write permissions.
+    const applyPrevention = nodeFunction(this, 'ApplyPrevention', {
+      entry: APPLY_PREVENTION_ENTRY,
+      description: 'rootkey prevention: attach the rootkey SCP or delete remaining root credentials',
+      timeout: Duration.minutes(2),
+      defaults,
+      task: 'apply-prevention',
+    });
+    const applyRole = applyPrevention.role!;
+    grants.cases(applyRole, true);
+    grants.evidence(applyRole);
+    grants.slackSecret(applyRole);
+    const scp = preventionStatements({
+      partition: Aws.PARTITION,
+      orgId: config.orgId,
+      managementAccountId: config.managementAccountId,
+      deleteTaskPolicyArn: taskPolicy(DELETE_TASK_POLICY),
+    });
+    fns.allow(['record-outcome'], scp.readCoverage);
+    for (const statement of [scp.readCoverage, ...scp.apply]) applyRole.addToPrincipalPolicy(statement);
+    scp.acknowledge(applyRole, true);
+    scp.acknowledge(fns.role('record-outcome'), false);
+    this.prevention = new PreventionWorkflow(this, 'Prevention', {
+      applyFunction: applyPrevention,
+      encryptionKey: keys.dataKey,
+      logRetention,
+    });
+
     const triggers = new WorkflowTriggers(this, 'Triggers', {
       remediation: this.remediation.stateMachine,
       sweep: this.sweep.stateMachine,
@@ -301,6 +338,7 @@ export class CentralStack extends Stack {
       stateMachines: [
         { name: 'Remediation', machine: this.remediation.stateMachine },
         { name: 'Sweep', machine: this.sweep.stateMachine },
+        { name: 'Prevention', machine: this.prevention.stateMachine },
       ],
       deadLetterQueue: triggers.deadLetterQueue,
       encryptionKey: keys.dataKey,
@@ -318,6 +356,7 @@ export class CentralStack extends Stack {
         environment: {
           ...environment,
           [SLACK_FUNCTION_ENV.caseWorkflowArn]: this.remediation.stateMachine.stateMachineArn,
+          [SLACK_FUNCTION_ENV.preventionWorkflowArn]: this.prevention.stateMachine.stateMachineArn,
         },
       },
     });
@@ -327,6 +366,9 @@ export class CentralStack extends Stack {
     grants.slackSecret(slackRole);
     this.remediation.stateMachine.grantTaskResponse(slackRole);
     this.remediation.stateMachine.grantStartExecution(slackRole);
+    // An approved offer starts the Prevention state machine; the Slack function itself never gets
+    // Organizations permissions (states:StartExecution on that one state machine only).
+    this.prevention.stateMachine.grantStartExecution(slackRole);
     const endpoint = new SlackEndpoint(this, 'Slack', {
       handler: slackFn,
       rateLimit: config.slackRateLimit,
@@ -342,6 +384,7 @@ export class CentralStack extends Stack {
 
     new CfnOutput(this, 'RemediationStateMachineArn', { value: this.remediation.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PreventionStateMachineArn', { value: this.prevention.stateMachine.stateMachineArn });
     new CfnOutput(this, 'CentralEventBusArn', { value: triggers.bus.eventBusArn });
     new CfnOutput(this, 'EvidenceBucketName', { value: evidence.bucket.bucketName });
     new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn });

@@ -5,7 +5,6 @@ import { SlackNotifierBase } from '../../adapters/slack/slack-notifier-base';
 import type { Runbook } from '../../core/runbook';
 import type { Case } from '../../core/case';
 import { PortNotWiredError } from '../task-ports';
-import type { NotifierPort } from '../../ports/notifier';
 import { requireEnv } from '../env';
 import { lazyPort, WORKFLOW_ENV, type Env } from '../workflow-env';
 
@@ -23,10 +22,10 @@ function noRunbook(c: Case): Runbook {
  * module, so only their bundles carry `@slack/web-api`. `runbookFor` renders runbook steps; only the
  * tasks that post them pass it (`awsRunbookNotifier`), so the others do not carry `core/runbook`.
  */
-export function awsNotifier(env: Env, runbookFor: (c: Case, now: Date) => Runbook = noRunbook): NotifierPort {
+export function awsNotifier(env: Env, runbookFor: (c: Case, now: Date) => Runbook = noRunbook): SlackNotifierBase {
   const secretArn = requireEnv(env, WORKFLOW_ENV.slackSecretArn);
   const settings = parseSlackSettings(env);
-  return lazyPort(async () => {
+  return lazyPort<SlackNotifierBase>(async () => {
     const secret = await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS });
     const { botToken } = parseSlackSecretValue(secret);
     return new SlackNotifierBase({
