@@ -38,27 +38,41 @@ const SCP_TYPE = 'SERVICE_CONTROL_POLICY';
  * `…:root/o-…/r-…`, `…:ou/o-…/ou-…`.
  */
 export function preventionStatements(props: PreventionGrantProps): {
-  readCoverage: iam.PolicyStatement;
+  readCoverage: iam.PolicyStatement[];
   apply: iam.PolicyStatement[];
   acknowledge: (role: iam.IRole, applies: boolean) => void;
 } {
   const org = `arn:${props.partition}:organizations::${props.managementAccountId}`;
   const scpArns = `${org}:policy/${props.orgId}/service_control_policy/p-*`;
-  const readCoverage = new iam.PolicyStatement({
-    sid: 'ReadScpCoverage',
-    actions: [
-      'organizations:DescribeOrganization',
-      'organizations:ListRoots',
-      'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListAccountsForParent',
-      'organizations:ListPoliciesForTarget',
-      'organizations:ListPolicies',
-      'organizations:DescribePolicy',
-      'organizations:ListTagsForResource',
-      'iam:ListOrganizationsFeatures',
-    ],
-    resources: ['*'],
-  });
+  const structure = [`${org}:root/${props.orgId}/r-*`, `${org}:ou/${props.orgId}/ou-*`];
+  const readCoverage = [
+    new iam.PolicyStatement({
+      sid: 'ReadTheOrganizationRootAndScpCount',
+      // No resource types (Service Authorization Reference): DescribeOrganization, ListRoots, ListPolicies.
+      actions: [
+        'organizations:DescribeOrganization',
+        'organizations:ListRoots',
+        'organizations:ListPolicies',
+        'iam:ListOrganizationsFeatures',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadTheStructureAndItsScps',
+      actions: [
+        'organizations:ListOrganizationalUnitsForParent',
+        'organizations:ListAccountsForParent',
+        'organizations:ListPoliciesForTarget',
+      ],
+      resources: [...structure, `${org}:account/${props.orgId}/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadScpContentAndTags',
+      actions: ['organizations:DescribePolicy', 'organizations:ListTagsForResource'],
+      // The organization's SCPs and AWS managed ones (FullAWSAccess), whose ARNs name the account `aws`.
+      resources: [scpArns, `arn:${props.partition}:organizations::aws:policy/service_control_policy/p-*`],
+    }),
+  ];
   const rootkeyTagged = { [`aws:RequestTag/${ROOTKEY_TAG.key}`]: ROOTKEY_TAG.value };
   const apply = [
     new iam.PolicyStatement({
@@ -84,7 +98,7 @@ export function preventionStatements(props: PreventionGrantProps): {
     new iam.PolicyStatement({
       sid: 'AttachToRootsAndOusOfThisOrganization',
       actions: ['organizations:AttachPolicy'],
-      resources: [`${org}:root/${props.orgId}/r-*`, `${org}:ou/${props.orgId}/ou-*`],
+      resources: structure,
       conditions: { StringEquals: { 'organizations:PolicyType': SCP_TYPE } },
     }),
     new iam.PolicyStatement({
@@ -103,24 +117,33 @@ export function preventionStatements(props: PreventionGrantProps): {
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::*]',
-        'The Organizations list and describe calls of the SCP coverage read, iam:ListOrganizationsFeatures and X-Ray have no resource-level permissions, or act on resources the read only learns while listing; every write is scoped separately.',
+        'DescribeOrganization, ListRoots, ListPolicies, iam:ListOrganizationsFeatures and X-Ray have no resource-level permissions; every other Organizations call is scoped to this organization.',
       );
+      const mgmt = props.managementAccountId;
+      const scoped: [string, string][] = [
+        [
+          `arn:<AWS::Partition>:organizations::${mgmt}:root/${props.orgId}/r-*`,
+          'The coverage read walks the root and OUs of this organization and the SCP goes to the remediated account’s parent, known only at run time; attaching is allowed for SCPs only.',
+        ],
+        [
+          `arn:<AWS::Partition>:organizations::${mgmt}:ou/${props.orgId}/ou-*`,
+          'The coverage read walks the root and OUs of this organization and the SCP goes to the remediated account’s parent, known only at run time; attaching is allowed for SCPs only.',
+        ],
+        [
+          `arn:<AWS::Partition>:organizations::${mgmt}:account/${props.orgId}/*`,
+          'The coverage read lists the SCPs attached directly to each account of this organization, whose ids it learns while listing.',
+        ],
+        [
+          `arn:<AWS::Partition>:organizations::${mgmt}:policy/${props.orgId}/service_control_policy/p-*`,
+          'The coverage read describes the SCPs it finds attached; creating is limited to an SCP carrying only the rootkey tag, and attaching to an SCP that carries it.',
+        ],
+        [
+          'arn:<AWS::Partition>:organizations::aws:policy/service_control_policy/p-*',
+          'The coverage read describes AWS managed SCPs such as FullAWSAccess when they are attached; this is read-only.',
+        ],
+      ];
+      for (const [resource, reason] of scoped) acknowledge(role, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
       if (!applies) return;
-      acknowledge(
-        role,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.managementAccountId}:policy/${props.orgId}/service_control_policy/p-*]`,
-        'The rootkey SCP gets its id when created; CreatePolicy and TagResource are limited to an SCP carrying only the rootkey tag, and AttachPolicy to an SCP that carries it.',
-      );
-      acknowledge(
-        role,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.managementAccountId}:root/${props.orgId}/r-*]`,
-        'The SCP is attached to the parent of the remediated account, which is the root or an OU of this organization known only at run time; the statement allows SCP attachments only.',
-      );
-      acknowledge(
-        role,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.managementAccountId}:ou/${props.orgId}/ou-*]`,
-        'The SCP is attached to the parent of the remediated account, which is the root or an OU of this organization known only at run time; the statement allows SCP attachments only.',
-      );
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:root]',

@@ -316,8 +316,8 @@ export class CentralStack extends Stack {
       managementAccountId: config.managementAccountId,
       deleteTaskPolicyArn: taskPolicy(DELETE_TASK_POLICY),
     });
-    fns.allow(['record-outcome'], scp.readCoverage);
-    for (const statement of [scp.readCoverage, ...scp.apply]) applyRole.addToPrincipalPolicy(statement);
+    for (const statement of scp.readCoverage) fns.allow(['record-outcome'], statement);
+    for (const statement of [...scp.readCoverage, ...scp.apply]) applyRole.addToPrincipalPolicy(statement);
     scp.acknowledge(applyRole, true);
     scp.acknowledge(fns.role('record-outcome'), false);
     this.prevention = new PreventionWorkflow(this, 'Prevention', {

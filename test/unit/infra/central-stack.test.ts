@@ -48,7 +48,7 @@ describe('the workflows', () => {
         TracingConfiguration: { Enabled: true },
         EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
       },
-      2,
+      3,
     );
   });
 
@@ -104,7 +104,8 @@ describe('the task functions', () => {
 
   it('carry names and ARNs in their environment, never Slack secrets', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBe(TASK_IDS.length + 1);
+    // The task functions, the Slack app and the Prevention state machine's function.
+    expect(functions.length).toBe(TASK_IDS.length + 2);
     for (const fn of functions) {
       const variables = fn['Properties']['Environment']['Variables'] as Record<string, unknown>;
       expect(Object.keys(variables)).not.toEqual(
@@ -139,7 +140,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it.each(['detect-root-keys', 'verify-removal', 'return-to-approval'])(
+  it.each(['detect-root-keys', 'verify-removal', 'return-to-approval', 'record-outcome'])(
     'lets %s assume root with the audit task policy only',
     (task) => {
       const statements = assumeRootStatements(task);
@@ -151,7 +152,14 @@ describe('least privilege', () => {
   );
 
   it('gives no other task sts:AssumeRoot or sts:AssumeRole', () => {
-    const readers = new Set(['delete-keys', 'detect-root-keys', 'verify-removal', 'return-to-approval']);
+    const readers = new Set([
+      'delete-keys',
+      'detect-root-keys',
+      'verify-removal',
+      'return-to-approval',
+      // The "Prevent recurrence…" offer reads the account's remaining root credentials.
+      'record-outcome',
+    ]);
     for (const task of TASK_IDS.filter((t) => !readers.has(t))) {
       const actions = actionsOf(statementsOfTask(template, task));
       expect({ task, actions: actions.filter((a) => a.startsWith('sts:')) }).toEqual({ task, actions: [] });
@@ -409,7 +417,7 @@ describe('triggers', () => {
 
 describe('alarms', () => {
   it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])(
-    'raise %s of both workflows to the alarm topic',
+    'raise %s of the three workflows to the alarm topic',
     (metric) => {
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
@@ -419,7 +427,7 @@ describe('alarms', () => {
           Threshold: 1,
           AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
         },
-        2,
+        3,
       );
     },
   );
