@@ -33,8 +33,7 @@ export const TASK_PORTS = {
   'record-runbook-step': ['cases', 'evidence', 'notifier'],
   'runbook-timeout': ['cases', 'evidence', 'notifier'],
   'update-finding': ['cases', 'evidence', 'findings'],
-  // organization and reader: the "Prevent recurrence…" offer reads SCP coverage and root credentials.
-  'record-outcome': ['cases', 'evidence', 'notifier', 'organization', 'reader'],
+  'record-outcome': ['cases', 'evidence', 'notifier'],
   'record-failure': ['cases', 'evidence', 'notifier'],
   'list-sweep-accounts': ['organization', 'sweepLists'],
 } as const satisfies Record<TaskId, readonly PortName[]>;
@@ -55,9 +54,23 @@ export const PORT_SDK_PACKAGES: Record<PortName, readonly string[]> = {
   sweepLists: ['@aws-sdk/client-s3'],
 };
 
+/**
+ * SDK packages a task's function needs besides its ports': record-outcome starts the Prevention
+ * state machine (`{"caseId","step":"offer"}`) after a remediated outcome, in AWS only (the sandbox's
+ * notifier offers in process), so that the organization-wide coverage read runs there, not in its 30 s.
+ */
+export const TASK_EXTRA_SDK_PACKAGES: Partial<Record<TaskId, readonly string[]>> = {
+  'record-outcome': ['@aws-sdk/client-sfn'],
+};
+
 /** The SDK packages a task's function needs, sorted. */
 export function sdkPackagesOf(task: TaskId): string[] {
-  return [...new Set(TASK_PORTS[task].flatMap((port) => PORT_SDK_PACKAGES[port]))].sort();
+  return [
+    ...new Set([
+      ...TASK_PORTS[task].flatMap((port) => PORT_SDK_PACKAGES[port]),
+      ...(TASK_EXTRA_SDK_PACKAGES[task] ?? []),
+    ]),
+  ].sort();
 }
 
 /** Thrown when a task uses a port its function was not given: a TASK_PORTS list is incomplete. */

@@ -40,7 +40,8 @@ const SCP_TYPE = 'SERVICE_CONTROL_POLICY';
 export function preventionStatements(props: PreventionGrantProps): {
   readCoverage: iam.PolicyStatement[];
   apply: iam.PolicyStatement[];
-  acknowledge: (role: iam.IRole, applies: boolean) => void;
+  /** `audit`: the offer step (AssumeRoot audit, the read role); `delete`: the apply step. */
+  acknowledge: (role: iam.IRole, assumeRoot: 'audit' | 'delete', readRoleName?: string) => void;
 } {
   const org = `arn:${props.partition}:organizations::${props.managementAccountId}`;
   const scpArns = `${org}:policy/${props.orgId}/service_control_policy/p-*`;
@@ -113,7 +114,7 @@ export function preventionStatements(props: PreventionGrantProps): {
   return {
     readCoverage,
     apply,
-    acknowledge: (role, applies) => {
+    acknowledge: (role, assumeRoot, readRoleName) => {
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::*]',
@@ -143,12 +144,18 @@ export function preventionStatements(props: PreventionGrantProps): {
         ],
       ];
       for (const [resource, reason] of scoped) acknowledge(role, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
-      if (!applies) return;
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:root]',
-        'AssumeRoot targets the remediated member account: the statement is limited by aws:ResourceOrgID to this organization and by sts:TaskPolicyArn to IAMDeleteRootUserCredentials.',
+        `AssumeRoot targets the remediated member account: the statement is limited by aws:ResourceOrgID to this organization and by sts:TaskPolicyArn to ${assumeRoot === 'audit' ? 'IAMAuditRootUserCredentials' : 'IAMDeleteRootUserCredentials'}.`,
       );
+      if (readRoleName) {
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${readRoleName}]`,
+          'The read-only role exists in every account AssumeRoot cannot reach; the statement names only that role and is limited by aws:ResourceOrgID to this organization.',
+        );
+      }
     },
   };
 }

@@ -10,6 +10,9 @@ import { acknowledgeStateMachineGrants, retrierOf, stateMachineNameFor } from '.
 
 /** State names other code refers to (tests, the local run). */
 export const PREVENTION_STATES = {
+  step: 'OfferOrApply',
+  offer: 'OfferPrevention',
+  offered: 'PreventionOffered',
   apply: 'ApplyPrevention',
   recordFailure: 'RecordPreventionFailure',
   failed: 'PreventionFailed',
@@ -17,6 +20,8 @@ export const PREVENTION_STATES = {
 } as const;
 
 export interface PreventionWorkflowProps {
+  /** The function that reads coverage and posts the offer (`functions/handlers/offer-prevention.ts`): reads only. */
+  offerFunction: lambda.IFunction;
   /** The function that applies an approved offer (`functions/handlers/apply-prevention.ts`). */
   applyFunction: lambda.IFunction;
   encryptionKey: kms.IKey;
@@ -24,8 +29,11 @@ export interface PreventionWorkflowProps {
 }
 
 /**
- * "Prevent recurrence…" in AWS: a short Standard state machine the Slack function starts once the
- * approvers approved an offer (input `{"caseId": "…"}`). One task applies it (create and attach
+ * "Prevent recurrence…" in AWS: a short Standard state machine with two entries. record-outcome
+ * starts it after a remediated outcome with `{"caseId","step":"offer"}`: `OfferPrevention` reads
+ * SCP coverage and the account's root credentials (its function may only read) and posts the offer
+ * in the case's thread. The Slack function starts it once the approvers approved the offer
+ * (`{"caseId"}`): `ApplyPrevention` applies it (create and attach
  * rootkey's SCP, or delete the remaining root credentials through AssumeRoot), records `guardrail`
  * evidence and replies in the case's thread. It retries the workflow's transient error classes with
  * the same budgets as the remediation workflow (RETRY_ORDER); anything else, or a budget spent, is
@@ -63,6 +71,16 @@ export class PreventionWorkflow extends Construct {
         resultPath: '$.result',
       }),
     );
+    const offer = retried(
+      new tasks.LambdaInvoke(this, PREVENTION_STATES.offer, {
+        lambdaFunction: props.offerFunction,
+        payload: sfn.TaskInput.fromObject({ 'caseId.$': '$.caseId' }),
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        resultPath: '$.result',
+      }),
+    );
+    offer.next(new sfn.Succeed(this, PREVENTION_STATES.offered));
     const failed = new sfn.Fail(this, PREVENTION_STATES.failed, {
       error: 'PreventionFailed',
       cause: 'Applying the prevention offer failed; the case evidence and its Slack thread say why.',
@@ -85,7 +103,14 @@ export class PreventionWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       comment: 'rootkey: apply an approved "Prevent recurrence" offer (SCP, root credentials)',
-      definitionBody: sfn.DefinitionBody.fromChainable(apply.next(outcome)),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        new sfn.Choice(this, PREVENTION_STATES.step)
+          .when(
+            sfn.Condition.and(sfn.Condition.isPresent('$.step'), sfn.Condition.stringEquals('$.step', 'offer')),
+            offer,
+          )
+          .otherwise(apply.next(outcome)),
+      ),
       timeout: Duration.hours(6),
       tracingEnabled: true,
       // Execution data (case ids, errors) stays out of the logs; the history keeps it encrypted.
@@ -94,6 +119,6 @@ export class PreventionWorkflow extends Construct {
     });
     // The local runner and the tests find each workflow in the template by this tag.
     Tags.of(this.stateMachine).add('rootkey:workflow', 'prevention');
-    acknowledgeStateMachineGrants(this.stateMachine, [props.applyFunction]);
+    acknowledgeStateMachineGrants(this.stateMachine, [props.offerFunction, props.applyFunction]);
   }
 }

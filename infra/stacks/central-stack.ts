@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
+import { PREVENTION_WORKFLOW_ENV } from '../../functions/handlers/aws-ports/prevention-start';
 import { SLACK_FUNCTION_ENV } from '../../slack-app/aws-services';
 import type { FindingWorkflowStatus } from '../../functions/core/finding-notes';
 import type { TaskId } from '../../functions/handlers/task-ids';
@@ -32,6 +33,7 @@ export const DELETE_TASK_POLICY = 'IAMDeleteRootUserCredentials';
 
 /** The Prevention state machine's task entry (not a TASK_IDS task: it has its own state machine). */
 export const APPLY_PREVENTION_ENTRY = path.join(REPO_ROOT, 'functions', 'handlers', 'apply-prevention.ts');
+export const OFFER_PREVENTION_ENTRY = path.join(REPO_ROOT, 'functions', 'handlers', 'offer-prevention.ts');
 
 /** The Slack Bolt app's Lambda entry. */
 export const SLACK_HANDLER_ENTRY = path.join(REPO_ROOT, 'slack-app', 'lambda-handler.ts');
@@ -90,8 +92,7 @@ const NEEDS = {
   ],
   findings: ['request-approval', 'update-finding'],
   organization: ['detect-root-keys', 'return-to-approval', 'verify-removal', 'list-sweep-accounts'],
-  // record-outcome: the "Prevent recurrence…" offer reads the account's remaining root credentials.
-  auditRoot: ['detect-root-keys', 'return-to-approval', 'verify-removal', 'record-outcome'],
+  auditRoot: ['detect-root-keys', 'return-to-approval', 'verify-removal'],
   deleteRoot: ['delete-keys'],
 } satisfies Record<string, TaskId[]>;
 
@@ -297,34 +298,63 @@ export class CentralStack extends Stack {
     });
 
     // ---- "Prevent recurrence…" (issue 17) ---------------------------------------------------------
-    // The offer is read by record-outcome (Organizations reads, audit AssumeRoot); applying it is the
-    // Prevention state machine's function, the only one with Organizations write permissions.
-    const applyPrevention = nodeFunction(this, 'ApplyPrevention', {
-      entry: APPLY_PREVENTION_ENTRY,
-      description: 'rootkey prevention: attach the rootkey SCP or delete remaining root credentials',
-      timeout: Duration.minutes(2),
-      defaults,
-      task: 'apply-prevention',
-    });
-    const applyRole = applyPrevention.role!;
-    grants.cases(applyRole, true);
-    grants.evidence(applyRole);
-    grants.slackSecret(applyRole);
+    // record-outcome starts the Prevention state machine after a remediated outcome; its offer step
+    // (Organizations and IAM reads, audit AssumeRoot) posts the offer; after approval in Slack its
+    // apply step, the only function with Organizations write permissions, applies it.
     const scp = preventionStatements({
       partition: Aws.PARTITION,
       orgId: config.orgId,
       managementAccountId: config.managementAccountId,
       deleteTaskPolicyArn: taskPolicy(DELETE_TASK_POLICY),
     });
-    for (const statement of scp.readCoverage) fns.allow(['record-outcome'], statement);
-    for (const statement of [...scp.readCoverage, ...scp.apply]) applyRole.addToPrincipalPolicy(statement);
-    scp.acknowledge(applyRole, true);
-    scp.acknowledge(fns.role('record-outcome'), false);
+    const preventionFunction = (id: string, entry: string, task: string, description: string) => {
+      const fn = nodeFunction(this, id, { entry, description, timeout: Duration.minutes(2), defaults, task });
+      const role = fn.role!;
+      grants.cases(role, true);
+      grants.evidence(role);
+      grants.slackSecret(role);
+      for (const statement of scp.readCoverage) role.addToPrincipalPolicy(statement);
+      return { fn, role };
+    };
+    const offer = preventionFunction(
+      'OfferPrevention',
+      OFFER_PREVENTION_ENTRY,
+      'offer-prevention',
+      'rootkey prevention: read SCP coverage and root credentials, post the offer',
+    );
+    offer.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditRootCredentialsOfOrganizationAccounts',
+        actions: ['sts:AssumeRoot'],
+        resources: [rootOf],
+        conditions: { StringEquals: { ...inOrg.StringEquals, 'sts:TaskPolicyArn': taskPolicy(AUDIT_TASK_POLICY) } },
+      }),
+    );
+    offer.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeTheReadRoleWhereAssumeRootCannotReach',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.readRoleName}`],
+        conditions: inOrg,
+      }),
+    );
+    scp.acknowledge(offer.role, 'audit', config.readRoleName);
+    const apply = preventionFunction(
+      'ApplyPrevention',
+      APPLY_PREVENTION_ENTRY,
+      'apply-prevention',
+      'rootkey prevention: attach the rootkey SCP or delete remaining root credentials',
+    );
+    for (const statement of scp.apply) apply.role.addToPrincipalPolicy(statement);
+    scp.acknowledge(apply.role, 'delete');
     this.prevention = new PreventionWorkflow(this, 'Prevention', {
-      applyFunction: applyPrevention,
+      offerFunction: offer.fn,
+      applyFunction: apply.fn,
       encryptionKey: keys.dataKey,
       logRetention,
     });
+    fns.fn('record-outcome').addEnvironment(PREVENTION_WORKFLOW_ENV, this.prevention.stateMachine.stateMachineArn);
+    this.prevention.stateMachine.grantStartExecution(fns.role('record-outcome'));
 
     const triggers = new WorkflowTriggers(this, 'Triggers', {
       remediation: this.remediation.stateMachine,

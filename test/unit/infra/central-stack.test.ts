@@ -104,8 +104,8 @@ describe('the task functions', () => {
 
   it('carry names and ARNs in their environment, never Slack secrets', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // The task functions, the Slack app and the Prevention state machine's function.
-    expect(functions.length).toBe(TASK_IDS.length + 2);
+    // The task functions, the Slack app and the Prevention state machine's two functions.
+    expect(functions.length).toBe(TASK_IDS.length + 3);
     for (const fn of functions) {
       const variables = fn['Properties']['Environment']['Variables'] as Record<string, unknown>;
       expect(Object.keys(variables)).not.toEqual(
@@ -140,7 +140,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it.each(['detect-root-keys', 'verify-removal', 'return-to-approval', 'record-outcome'])(
+  it.each(['detect-root-keys', 'verify-removal', 'return-to-approval'])(
     'lets %s assume root with the audit task policy only',
     (task) => {
       const statements = assumeRootStatements(task);
@@ -152,14 +152,7 @@ describe('least privilege', () => {
   );
 
   it('gives no other task sts:AssumeRoot or sts:AssumeRole', () => {
-    const readers = new Set([
-      'delete-keys',
-      'detect-root-keys',
-      'verify-removal',
-      'return-to-approval',
-      // The "Prevent recurrence…" offer reads the account's remaining root credentials.
-      'record-outcome',
-    ]);
+    const readers = new Set(['delete-keys', 'detect-root-keys', 'verify-removal', 'return-to-approval']);
     for (const task of TASK_IDS.filter((t) => !readers.has(t))) {
       const actions = actionsOf(statementsOfTask(template, task));
       expect({ task, actions: actions.filter((a) => a.startsWith('sts:')) }).toEqual({ task, actions: [] });
