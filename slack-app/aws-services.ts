@@ -30,6 +30,8 @@ export const SLACK_FUNCTION_ENV = {
   slackSecretArn: 'SLACK_SECRET_ARN',
   /** The per-account case workflow, for `/rootkey scan` (optional: without it the command says so). */
   caseWorkflowArn: 'CASE_WORKFLOW_ARN',
+  /** The Prevention state machine an approved "Prevent recurrence…" offer starts (optional: without it the button says prevention is unavailable). */
+  preventionWorkflowArn: 'PREVENTION_WORKFLOW_ARN',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -69,6 +71,8 @@ export function awsSlackServices(env: Env, settings: SlackSettings): (secrets: S
   const workflowArn = env[SLACK_FUNCTION_ENV.caseWorkflowArn]?.trim();
   const callbacks = new SfnWorkflowCallbacks(sfn);
   const starter = workflowArn ? new SfnWorkflowStarter(sfn, workflowArn) : undefined;
+  const preventionArn = env[SLACK_FUNCTION_ENV.preventionWorkflowArn]?.trim();
+  const preventionStarter = preventionArn ? new SfnWorkflowStarter(sfn, preventionArn) : undefined;
   return (secrets) => ({
     cases,
     evidence,
@@ -80,5 +84,6 @@ export function awsSlackServices(env: Env, settings: SlackSettings): (secrets: S
       ...(settings.approverGroup ? { groupId: settings.approverGroup } : {}),
     }),
     ...(starter ? { starter } : {}),
+    ...(preventionStarter ? { preventionStarter } : {}),
   });
 }

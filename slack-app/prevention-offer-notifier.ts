@@ -2,7 +2,7 @@ import type { Case, SlackMessageRef } from '../functions/core/case';
 import { describeError } from '../functions/core/errors';
 import type { NotifierPort } from '../functions/ports/notifier';
 import type { SweepSummary } from '../functions/core/sweep-summary';
-import type { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
+import type { SlackNotifierBase } from '../functions/adapters/slack/slack-notifier-base';
 import { offerPrevention, type PreventionDeps } from '../functions/services/prevent-recurrence';
 import { buildPreventionOffer } from './blocks/prevention-message';
 
@@ -14,7 +14,7 @@ import { buildPreventionOffer } from './blocks/prevention-message';
  */
 export class PreventionOfferingNotifier implements NotifierPort {
   constructor(
-    private readonly inner: SlackNotifier,
+    private readonly inner: SlackNotifierBase,
     private readonly prevention: PreventionDeps,
     private readonly log: (line: string) => void = () => undefined,
   ) {}

@@ -24,6 +24,12 @@ export interface SlackAppServices {
   starter?: WorkflowStarterPort;
   /** The runbook of a case (`runbookForCase` by default). */
   runbookFor?: (c: Case, now: Date) => Runbook;
-  /** "Prevent recurrence…" after a remediated case (SCP, root credentials); without it the button says it is unavailable. */
+  /** "Prevent recurrence…" after a remediated case (SCP, root credentials), applied inline on approval (sandbox, serve). */
   prevention?: PreventionDeps;
+  /**
+   * Starts the Prevention state machine (`{"caseId"}`) once approvers approved an offer (AWS). With
+   * it, the Slack app only records votes and never touches Organizations; it wins over `prevention`.
+   * Without both, the button says prevention is unavailable.
+   */
+  preventionStarter?: WorkflowStarterPort;
 }

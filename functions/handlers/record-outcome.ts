@@ -2,10 +2,11 @@ import * as z from '../core/zod-mini';
 import type { Deps } from '../services/dependencies';
 import { recordOutcome, type RecordedOutcome } from '../services/record-outcome';
 import { caseIdSchema, parseTaskInput } from './handler-input';
-import { lambdaHandler, type TaskHandler } from './lambda-handler';
+import { lambdaHandler, logger, type TaskHandler } from './lambda-handler';
 import { awsCases } from './aws-ports/cases';
 import { awsReportingEvidence } from './aws-ports/reporting-evidence';
 import { awsNotifier } from './aws-ports/notifier';
+import { withPreventionStart } from './aws-ports/prevention-start';
 
 const input = z.looseObject({
   caseId: caseIdSchema,
@@ -20,5 +21,11 @@ export function createRecordOutcomeHandler(deps: Deps): TaskHandler<RecordedOutc
 export const handler = lambdaHandler(
   'record-outcome',
   { cases: awsCases, evidence: awsReportingEvidence, notifier: awsNotifier },
-  ({ deps }) => createRecordOutcomeHandler(deps),
+  // In AWS a remediated outcome also starts the Prevention state machine's offer (issue 17); here and
+  // not in the factory, because the sandbox and `rootkey serve` pass a notifier that offers in process.
+  ({ deps }) =>
+    createRecordOutcomeHandler({
+      ...deps,
+      notifier: withPreventionStart(deps.notifier, process.env, (line) => logger.warn(line)),
+    }),
 );

@@ -55,9 +55,23 @@ export const PORT_SDK_PACKAGES: Record<PortName, readonly string[]> = {
   sweepLists: ['@aws-sdk/client-s3'],
 };
 
+/**
+ * SDK packages a task's function needs besides its ports': record-outcome starts the Prevention
+ * state machine (`{"caseId","step":"offer"}`) after a remediated outcome, in AWS only (the sandbox's
+ * notifier offers in process), so that the organization-wide coverage read runs there, not in its 30 s.
+ */
+export const TASK_EXTRA_SDK_PACKAGES: Partial<Record<TaskId, readonly string[]>> = {
+  'record-outcome': ['@aws-sdk/client-sfn'],
+};
+
 /** The SDK packages a task's function needs, sorted. */
 export function sdkPackagesOf(task: TaskId): string[] {
-  return [...new Set(TASK_PORTS[task].flatMap((port) => PORT_SDK_PACKAGES[port]))].sort();
+  return [
+    ...new Set([
+      ...TASK_PORTS[task].flatMap((port) => PORT_SDK_PACKAGES[port]),
+      ...(TASK_EXTRA_SDK_PACKAGES[task] ?? []),
+    ]),
+  ].sort();
 }
 
 /** Thrown when a task uses a port its function was not given: a TASK_PORTS list is incomplete. */

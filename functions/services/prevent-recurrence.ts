@@ -18,10 +18,18 @@ import { executeApplyPlan } from './guardrails';
 /** What prevention needs besides the case store, evidence and clock. */
 export interface PreventionDeps extends Pick<Deps, 'cases' | 'evidence' | 'clock' | 'organization' | 'reader'> {
   policies: OrganizationPoliciesPort;
-  /** Deletes remaining root credentials; without it that action is never offered. */
+  /** Deletes remaining root credentials; without it (and without the flag below) that action is never offered. */
   credentialsRemover?: RootCredentialsRemoverPort;
+  /**
+   * The deletion runs elsewhere (in AWS: the Prevention state machine's function, which alone may
+   * call AssumeRoot with IAMDeleteRootUserCredentials), so it may be offered without a remover here.
+   */
+  credentialDeletionAvailable?: boolean;
   roleName?: string;
 }
+
+/** What recording a vote needs: the case, its evidence, the time. No Organizations access at all. */
+export type PreventionVoteDeps = Pick<Deps, 'cases' | 'evidence' | 'clock'>;
 
 const MAX_ATTEMPTS = 30;
 
@@ -63,7 +71,7 @@ export async function offerPrevention(deps: PreventionDeps, caseId: string): Pro
   let actions = decidePreventionOffer(c, account, {
     scpsEnabled: structure.scpsEnabled,
     features,
-    canDeleteCredentials: deps.credentialsRemover !== undefined,
+    canDeleteCredentials: deps.credentialsRemover !== undefined || deps.credentialDeletionAvailable === true,
   });
   // The SCP goes to the account's parent (its OU, or the root): it covers this account and its siblings.
   const plan = actions.includes('attach-scp') ? planApply(snapshot, self.parentId) : undefined;
@@ -91,17 +99,36 @@ export type PreventionVoteResult =
   | { status: 'recorded'; case: Case; agreeing: number; required: number }
   | { status: 'applied' | 'failed'; case: Case };
 
+/** A vote as recorded: refused, counted, or the one that approved the offer (now `applying`). */
+export type RecordedPreventionVote =
+  Exclude<PreventionVoteResult, { status: 'applied' | 'failed' }> | { status: 'approved'; case: Case };
+
 /**
  * One approver's click on "Prevent recurrence…". When enough distinct approvers agreed, exactly
  * one click (version-checked) applies the offer: attaches rootkey's SCP and/or deletes the remaining
  * root credentials, records what changed as `guardrail` evidence and stores it on the case.
- * A failure is recorded and reported; it never changes how the case ended.
+ * A failure is recorded and reported; it never changes how the case ended. This is the inline path
+ * (sandbox, `rootkey serve`); in AWS the Slack function only records the vote
+ * ({@link recordPreventionVote}) and the Prevention state machine applies ({@link applyApprovedPrevention}).
  */
 export async function votePrevention(
   deps: PreventionDeps,
   approvers: ApproverDirectory,
   input: { caseId: string; userId: string; userName?: string },
 ): Promise<PreventionVoteResult> {
+  const vote = await recordPreventionVote(deps, approvers, input);
+  return vote.status === 'approved' ? applyOffer(deps, vote.case) : vote;
+}
+
+/**
+ * Records one approver's vote (four-eyes honoured, version-checked): refused, counted, or — for
+ * exactly one click — approved, which moves the offer to `applying`. Changes nothing in AWS.
+ */
+export async function recordPreventionVote(
+  deps: PreventionVoteDeps,
+  approvers: ApproverDirectory,
+  input: { caseId: string; userId: string; userName?: string },
+): Promise<RecordedPreventionVote> {
   const approverIds = await approvers.approverIds();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const before = await deps.cases.get(input.caseId);
@@ -133,12 +160,63 @@ export async function votePrevention(
     if (evaluation.kind === 'recorded') {
       return { status: 'recorded', case: claimed, agreeing: evaluation.agreeing, required: evaluation.required };
     }
-    return applyOffer(deps, claimed);
+    return { status: 'approved', case: claimed };
   }
   throw new ConcurrentUpdateError(input.caseId);
 }
 
-async function applyOffer(deps: PreventionDeps, c: Case): Promise<PreventionVoteResult> {
+/** The applied (or failed) offer, or `unchanged` when the offer was not waiting to be applied. */
+export type AppliedPrevention = { status: 'applied' | 'failed'; case: Case } | { status: 'unchanged'; case: Case };
+
+/**
+ * Applies an offer that approvers approved (`applying`): the Prevention state machine's task.
+ * Errors that `isTransient` accepts are thrown unrecorded, so that the state machine retries them
+ * (re-planned on the current state: a policy created before the fault is found by its tag and only
+ * attached); every other failure is recorded as evidence and returned as `failed`. A second run
+ * on an offer that is no longer `applying` changes nothing.
+ */
+export async function applyApprovedPrevention(
+  deps: PreventionDeps,
+  caseId: string,
+  isTransient: (error: unknown) => boolean = () => false,
+): Promise<AppliedPrevention> {
+  const c = await deps.cases.get(caseId);
+  if (c.guardrail?.status !== 'applying') return { status: 'unchanged', case: c };
+  return applyOffer(deps, c, isTransient);
+}
+
+/**
+ * Records that applying failed after the state machine gave up (retries spent, or a failure the
+ * task could not record itself): the offer becomes `failed` with the error, as `guardrail` evidence.
+ */
+export async function recordPreventionFailure(
+  deps: PreventionVoteDeps,
+  caseId: string,
+  error: { name: string; message: string },
+): Promise<Case> {
+  const c = await deps.cases.get(caseId);
+  if (c.guardrail?.status !== 'applying') return c;
+  const done = await updateGuardrail(deps, caseId, (current) =>
+    current.guardrail?.status === 'applying'
+      ? { ...current.guardrail, status: 'failed', result: [`Failed: ${error.name}: ${error.message}`] }
+      : undefined,
+  );
+  await recordCaseEvidence(deps, c, 'guardrail', {
+    event: 'failed',
+    actions: c.guardrail.actions,
+    ...(c.guardrail.targetId ? { targetId: c.guardrail.targetId } : {}),
+    changes: [],
+    requestIds: [],
+    error,
+  });
+  return done ?? (await deps.cases.get(caseId));
+}
+
+async function applyOffer(
+  deps: PreventionDeps,
+  c: Case,
+  isTransient: (error: unknown) => boolean = () => false,
+): Promise<{ status: 'applied' | 'failed'; case: Case }> {
   const offer = c.guardrail as GuardrailOffer;
   const changes: string[] = [];
   const requestIds: string[] = [];
@@ -172,6 +250,7 @@ async function applyOffer(deps: PreventionDeps, c: Case): Promise<PreventionVote
       );
     }
   } catch (error) {
+    if (isTransient(error)) throw error;
     failure = describeError(error);
   }
   const status = failure ? ('failed' as const) : ('applied' as const);

@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
+import { PREVENTION_WORKFLOW_ENV } from '../../functions/handlers/aws-ports/prevention-start';
 import { SLACK_FUNCTION_ENV } from '../../slack-app/aws-services';
 import type { FindingWorkflowStatus } from '../../functions/core/finding-notes';
 import type { TaskId } from '../../functions/handlers/task-ids';
@@ -16,6 +17,8 @@ import { EncryptionKeys } from '../constructs/encryption-keys';
 import { EvidenceStorage } from '../constructs/evidence-storage';
 import { findingUpdateStatements } from '../constructs/finding-grants';
 import { OrganizationSweep } from '../constructs/organization-sweep';
+import { PreventionWorkflow } from '../constructs/prevention-workflow';
+import { preventionStatements } from '../constructs/prevention-grants';
 import { RemediationWorkflow } from '../constructs/remediation-workflow';
 import { SlackEndpoint } from '../constructs/slack-endpoint';
 import { SLACK_BUNDLE_ALIASES } from '../constructs/slack-bundling';
@@ -27,6 +30,10 @@ import { WorkflowTriggers } from '../constructs/workflow-triggers';
 /** AWS managed task policies of `sts:AssumeRoot` (centralized root access). */
 export const AUDIT_TASK_POLICY = 'IAMAuditRootUserCredentials';
 export const DELETE_TASK_POLICY = 'IAMDeleteRootUserCredentials';
+
+/** The Prevention state machine's task entry (not a TASK_IDS task: it has its own state machine). */
+export const APPLY_PREVENTION_ENTRY = path.join(REPO_ROOT, 'functions', 'handlers', 'apply-prevention.ts');
+export const OFFER_PREVENTION_ENTRY = path.join(REPO_ROOT, 'functions', 'handlers', 'offer-prevention.ts');
 
 /** The Slack Bolt app's Lambda entry. */
 export const SLACK_HANDLER_ENTRY = path.join(REPO_ROOT, 'slack-app', 'lambda-handler.ts');
@@ -108,6 +115,7 @@ export class CentralStack extends Stack {
   readonly remediation: RemediationWorkflow;
   readonly sweep: OrganizationSweep;
   readonly functions: TaskFunctions;
+  readonly prevention: PreventionWorkflow;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -294,6 +302,65 @@ export class CentralStack extends Stack {
       logRetention,
     });
 
+    // ---- "Prevent recurrence…" (issue 17) ---------------------------------------------------------
+    // record-outcome starts the Prevention state machine after a remediated outcome; its offer step
+    // (Organizations and IAM reads, audit AssumeRoot) posts the offer; after approval in Slack its
+    // apply step, the only function with Organizations write permissions, applies it.
+    const scp = preventionStatements({
+      partition: Aws.PARTITION,
+      orgId: config.orgId,
+      managementAccountId: config.managementAccountId,
+      deleteTaskPolicyArn: taskPolicy(DELETE_TASK_POLICY),
+    });
+    const preventionFunction = (id: string, entry: string, task: string, description: string) => {
+      const fn = nodeFunction(this, id, { entry, description, timeout: Duration.minutes(2), defaults, task });
+      const role = fn.role!;
+      grants.cases(role, true);
+      grants.evidence(role);
+      grants.slackSecret(role);
+      for (const statement of scp.readCoverage) role.addToPrincipalPolicy(statement);
+      return { fn, role };
+    };
+    const offer = preventionFunction(
+      'OfferPrevention',
+      OFFER_PREVENTION_ENTRY,
+      'offer-prevention',
+      'rootkey prevention: read SCP coverage and root credentials, post the offer',
+    );
+    offer.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditRootCredentialsOfOrganizationAccounts',
+        actions: ['sts:AssumeRoot'],
+        resources: [rootOf],
+        conditions: { StringEquals: { ...inOrg.StringEquals, 'sts:TaskPolicyArn': taskPolicy(AUDIT_TASK_POLICY) } },
+      }),
+    );
+    offer.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeTheReadRoleWhereAssumeRootCannotReach',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.readRoleName}`],
+        conditions: inOrg,
+      }),
+    );
+    scp.acknowledge(offer.role, 'audit', config.readRoleName);
+    const apply = preventionFunction(
+      'ApplyPrevention',
+      APPLY_PREVENTION_ENTRY,
+      'apply-prevention',
+      'rootkey prevention: attach the rootkey SCP or delete remaining root credentials',
+    );
+    for (const statement of scp.apply) apply.role.addToPrincipalPolicy(statement);
+    scp.acknowledge(apply.role, 'delete');
+    this.prevention = new PreventionWorkflow(this, 'Prevention', {
+      offerFunction: offer.fn,
+      applyFunction: apply.fn,
+      encryptionKey: keys.dataKey,
+      logRetention,
+    });
+    fns.fn('record-outcome').addEnvironment(PREVENTION_WORKFLOW_ENV, this.prevention.stateMachine.stateMachineArn);
+    this.prevention.stateMachine.grantStartExecution(fns.role('record-outcome'));
+
     const triggers = new WorkflowTriggers(this, 'Triggers', {
       remediation: this.remediation.stateMachine,
       sweep: this.sweep.stateMachine,
@@ -306,6 +373,7 @@ export class CentralStack extends Stack {
       stateMachines: [
         { name: 'Remediation', machine: this.remediation.stateMachine },
         { name: 'Sweep', machine: this.sweep.stateMachine },
+        { name: 'Prevention', machine: this.prevention.stateMachine },
       ],
       deadLetterQueue: triggers.deadLetterQueue,
       encryptionKey: keys.dataKey,
@@ -323,6 +391,7 @@ export class CentralStack extends Stack {
         environment: {
           ...environment,
           [SLACK_FUNCTION_ENV.caseWorkflowArn]: this.remediation.stateMachine.stateMachineArn,
+          [SLACK_FUNCTION_ENV.preventionWorkflowArn]: this.prevention.stateMachine.stateMachineArn,
         },
       },
     });
@@ -332,6 +401,9 @@ export class CentralStack extends Stack {
     grants.slackSecret(slackRole);
     this.remediation.stateMachine.grantTaskResponse(slackRole);
     this.remediation.stateMachine.grantStartExecution(slackRole);
+    // An approved offer starts the Prevention state machine; the Slack function itself never gets
+    // Organizations permissions (states:StartExecution on that one state machine only).
+    this.prevention.stateMachine.grantStartExecution(slackRole);
     const endpoint = new SlackEndpoint(this, 'Slack', {
       handler: slackFn,
       rateLimit: config.slackRateLimit,
@@ -347,6 +419,7 @@ export class CentralStack extends Stack {
 
     new CfnOutput(this, 'RemediationStateMachineArn', { value: this.remediation.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PreventionStateMachineArn', { value: this.prevention.stateMachine.stateMachineArn });
     new CfnOutput(this, 'CentralEventBusArn', { value: triggers.bus.eventBusArn });
     new CfnOutput(this, 'EvidenceBucketName', { value: evidence.bucket.bucketName });
     new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn });

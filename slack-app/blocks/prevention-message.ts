@@ -85,3 +85,10 @@ export function buildPreventionResult(c: Case): SlackMessage {
     blocks: [{ type: 'section', text: mrkdwn(text) }],
   };
 }
+
+/** Replaces the offer's button once approvers approved and the Prevention workflow was started (AWS). */
+export function buildPreventionApplying(c: Case): SlackMessage {
+  const by = (c.guardrail?.votes ?? []).map((v) => mentionUser(v.userId)).join(', ');
+  const text = `:hourglass_flowing_sand: *Prevent recurrence* approved by ${by || 'nobody'} for \`${c.accountId}\`: applying now. The result follows in this thread.`;
+  return { text: `Prevent recurrence approved for ${c.accountId}`, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}

@@ -6,7 +6,6 @@ import { SlackNotifierBase } from '../../adapters/slack/slack-notifier-base';
 import type { Runbook } from '../../core/runbook';
 import type { Case } from '../../core/case';
 import { PortNotWiredError } from '../task-ports';
-import type { NotifierPort } from '../../ports/notifier';
 import { requireEnv } from '../env';
 import { lazyPort, WORKFLOW_ENV, type Env } from '../workflow-env';
 
@@ -27,11 +26,11 @@ function noRunbook(c: Case): Runbook {
  * S3 console of the function's Region, where the bucket is (see `s3ConsoleUrl` for why not a
  * pre-signed URL).
  */
-export function awsNotifier(env: Env, runbookFor: (c: Case, now: Date) => Runbook = noRunbook): NotifierPort {
+export function awsNotifier(env: Env, runbookFor: (c: Case, now: Date) => Runbook = noRunbook): SlackNotifierBase {
   const secretArn = requireEnv(env, WORKFLOW_ENV.slackSecretArn);
   const settings = parseSlackSettings(env);
   const region = env.AWS_REGION;
-  return lazyPort(async () => {
+  return lazyPort<SlackNotifierBase>(async () => {
     const secret = await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS });
     const { botToken } = parseSlackSecretValue(secret);
     return new SlackNotifierBase({

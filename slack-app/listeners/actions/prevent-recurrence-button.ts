@@ -1,11 +1,16 @@
 import type { App } from '@slack/bolt';
 import { preventionRefusalText } from '../../../functions/core/guardrail-offer';
 import { describeError } from '../../../functions/core/errors';
-import { votePrevention } from '../../../functions/services/prevent-recurrence';
+import {
+  recordPreventionFailure,
+  recordPreventionVote,
+  votePrevention,
+} from '../../../functions/services/prevent-recurrence';
 import { parseButtonClick } from '../../payloads';
 import { failureText } from '../../blocks/replies';
 import {
   PREVENTION_ACTION_ID,
+  buildPreventionApplying,
   buildPreventionResult,
   buildPreventionVoteRecorded,
 } from '../../blocks/prevention-message';
@@ -20,17 +25,23 @@ export function registerPreventRecurrenceButton(app: App, ctx: ListenerContext):
     await ack();
     const click = parseButtonClick(body);
     const where = { channel: click.message?.channel ?? ctx.channel, userId: click.userId };
-    const prevention = ctx.services.prevention;
-    if (!prevention) {
+    const { prevention, preventionStarter } = ctx.services;
+    if (!prevention && !preventionStarter) {
       await tellUser(client, logger, where, 'Prevention is not available in this deployment. Nothing was changed.');
       return;
     }
+    const input = {
+      caseId: click.caseId,
+      userId: click.userId,
+      ...(click.userName ? { userName: click.userName } : {}),
+    };
     try {
-      const result = await votePrevention(prevention, ctx.services.approvers, {
-        caseId: click.caseId,
-        userId: click.userId,
-        ...(click.userName ? { userName: click.userName } : {}),
-      });
+      // In AWS this function only records the vote; the Prevention state machine applies (it alone
+      // holds the Organizations permissions). Inline otherwise (sandbox, serve).
+      const result =
+        preventionStarter || !prevention
+          ? await recordPreventionVote(ctx.services, ctx.services.approvers, input)
+          : await votePrevention(prevention, ctx.services.approvers, input);
       if (result.status === 'refused') {
         await tellUser(client, logger, where, preventionRefusalText(result.refusal, ctx.services.approvers.describe()));
       } else if (result.status === 'recorded') {
@@ -38,7 +49,25 @@ export function registerPreventRecurrenceButton(app: App, ctx: ListenerContext):
           result.case,
           buildPreventionVoteRecorded(click.userId, result.agreeing, result.required),
         );
-      } else {
+      } else if (result.status === 'approved' && preventionStarter) {
+        try {
+          // Named after the case: a repeated start is the same execution, never a second apply.
+          await preventionStarter.startCaseWorkflow({ caseId: result.case.caseId }, `prevent-${result.case.caseId}`);
+        } catch (error) {
+          const failed = await recordPreventionFailure(ctx.services, result.case.caseId, describeError(error));
+          const message = buildPreventionResult(failed);
+          if (click.message)
+            await client.chat.update({ channel: click.message.channel, ts: click.message.ts, ...message });
+          await ctx.notifier.reply(failed, message);
+          return;
+        }
+        if (click.message)
+          await client.chat.update({
+            channel: click.message.channel,
+            ts: click.message.ts,
+            ...buildPreventionApplying(result.case),
+          });
+      } else if (result.status !== 'approved') {
         const message = buildPreventionResult(result.case);
         if (click.message)
           await client.chat.update({ channel: click.message.channel, ts: click.message.ts, ...message });

@@ -48,7 +48,7 @@ describe('the workflows', () => {
         TracingConfiguration: { Enabled: true },
         EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
       },
-      2,
+      3,
     );
   });
 
@@ -104,7 +104,8 @@ describe('the task functions', () => {
 
   it('carry names and ARNs in their environment, never Slack secrets', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBe(TASK_IDS.length + 1);
+    // The task functions, the Slack app and the Prevention state machine's two functions.
+    expect(functions.length).toBe(TASK_IDS.length + 3);
     for (const fn of functions) {
       const variables = fn['Properties']['Environment']['Variables'] as Record<string, unknown>;
       expect(Object.keys(variables)).not.toEqual(
@@ -409,7 +410,7 @@ describe('triggers', () => {
 
 describe('alarms', () => {
   it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])(
-    'raise %s of both workflows to the alarm topic',
+    'raise %s of the three workflows to the alarm topic',
     (metric) => {
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
@@ -419,7 +420,7 @@ describe('alarms', () => {
           Threshold: 1,
           AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
         },
-        2,
+        3,
       );
     },
   );

@@ -28,14 +28,14 @@ function arnOf(machine: { Properties: Record<string, TemplateJson> }): string {
 describe('state machine encryption', () => {
   const machines = () => Object.entries(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
 
-  it('encrypts both workflows with a customer-managed key', () => {
-    expect(machines()).toHaveLength(2);
+  it('encrypts the three workflows (remediation, sweep, prevention) with a customer-managed key', () => {
+    expect(machines()).toHaveLength(3);
     for (const [, machine] of machines()) {
       expect(machine.Properties['EncryptionConfiguration']).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY' });
     }
   });
 
-  it.each(['remediation', 'sweep'])(
+  it.each(['remediation', 'sweep', 'prevention'])(
     'lets the %s workflow use its key under the encryption context of its own ARN',
     (workflow) => {
       const all = template.findResources('AWS::StepFunctions::StateMachine') as Resources;
@@ -58,9 +58,9 @@ describe('state machine encryption', () => {
     },
   );
 
-  it('names the two state machines differently, after the stack', () => {
+  it('names the three state machines differently, after the stack', () => {
     const names = machines().map(([, m]) => resolveIntrinsics(m.Properties['StateMachineName']) as string);
-    expect(new Set(names).size).toBe(2);
+    expect(new Set(names).size).toBe(3);
     for (const name of names) expect(name).toMatch(/^[\w-]{1,80}$/);
   });
 });

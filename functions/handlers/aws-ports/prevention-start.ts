@@ -1,0 +1,73 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter';
+import type { Case, SlackMessageRef } from '../../core/case';
+import type { SweepSummary } from '../../core/sweep-summary';
+import { describeError } from '../../core/errors';
+import type { NotifierPort } from '../../ports/notifier';
+import type { WorkflowStarterPort } from '../../ports/workflow-callbacks';
+import { optionalEnv } from '../env';
+import type { Env } from '../workflow-env';
+
+/** The Prevention state machine's ARN (optional: without it no offer is made in AWS). */
+export const PREVENTION_WORKFLOW_ENV = 'PREVENTION_WORKFLOW_ARN';
+
+/**
+ * The record-outcome function's notifier in AWS: after the outcome message of a remediated case it
+ * starts the Prevention state machine with `{"caseId","step":"offer"}`, which reads SCP coverage and
+ * the account's root credentials and posts "Prevent recurrence…" in the thread. The read walks the
+ * organization, so it runs there (its own function, timeout and retries), not in record-outcome.
+ * A failed start is logged, never thrown: the case has ended, and prevention must not change how.
+ * The execution is named after the case, so a retried outcome does not offer twice.
+ */
+export class PreventionStartingNotifier implements NotifierPort {
+  constructor(
+    private readonly inner: NotifierPort,
+    private readonly starter: WorkflowStarterPort,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  requestApproval(c: Case): Promise<SlackMessageRef> {
+    return this.inner.requestApproval(c);
+  }
+
+  remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void> {
+    return this.inner.remind(c, reminderNumber, escalate);
+  }
+
+  remindRunbookStep(c: Case, step: { id: string; title: string }, n: number, escalate: boolean): Promise<void> {
+    return this.inner.remindRunbookStep(c, step, n, escalate);
+  }
+
+  showDecision(c: Case): Promise<void> {
+    return this.inner.showDecision(c);
+  }
+
+  progress(c: Case, text: string): Promise<void> {
+    return this.inner.progress(c, text);
+  }
+
+  runbookStep(c: Case, stepId: string): Promise<void> {
+    return this.inner.runbookStep(c, stepId);
+  }
+
+  sweepSummary(summary: SweepSummary): Promise<void> {
+    return this.inner.sweepSummary(summary);
+  }
+
+  async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
+    await this.inner.outcome(c, evidence);
+    if (c.status !== 'remediated') return;
+    try {
+      await this.starter.startCaseWorkflow({ caseId: c.caseId, step: 'offer' }, `offer-${c.caseId}`);
+    } catch (error) {
+      const { name, message } = describeError(error);
+      this.log(`Starting the prevention offer for ${c.caseId} failed: ${name}: ${message}`);
+    }
+  }
+}
+
+/** Wraps the notifier when `PREVENTION_WORKFLOW_ARN` is set; the notifier itself otherwise. */
+export function withPreventionStart(inner: NotifierPort, env: Env, log: (line: string) => void): NotifierPort {
+  const arn = optionalEnv(env, PREVENTION_WORKFLOW_ENV);
+  return arn ? new PreventionStartingNotifier(inner, new SfnWorkflowStarter(new SFNClient({}), arn), log) : inner;
+}
