@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
 import * as z from 'zod';
@@ -18,10 +18,22 @@ import { createPostEventRoute } from './post-event';
 import { PAGE_TOKEN_HEADER, allowedHosts, checkHostAndOrigin, exposureWarning, tokenMatches } from './request-guard';
 
 const WEB_DIR = resolve(__dirname, 'web');
-const ASSETS: Record<string, string> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+/**
+ * The page's assets by file name: its stylesheet and every ES module in sandbox/web/ (app.js imports
+ * the others). Only names listed here are served, so no path from a request reaches the file system.
+ * Module scripts need a JavaScript MIME type, which `nosniff` enforces as well:
+ * https://html.spec.whatwg.org/multipage/webappapis.html#fetch-a-single-module-script
+ */
+const ASSETS: Record<string, string> = webAssets(WEB_DIR);
+
+function webAssets(dir: string): Record<string, string> {
+  const types: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.js')) types[name] = 'text/javascript; charset=utf-8';
+    else if (name.endsWith('.css')) types[name] = 'text/css; charset=utf-8';
+  }
+  return types;
+}
 
 export interface SandboxServerOptions extends Omit<SandboxRuntimeOptions, 'baseUrl'> {
   port: number;
