@@ -35,6 +35,22 @@ function webAssets(dir: string): Record<string, string> {
   return types;
 }
 
+/**
+ * The page's Content-Security-Policy: its own modules, stylesheet and API only; no inline script or
+ * style (the page sets no style attribute: https://developer.mozilla.org/docs/Web/HTTP/Headers/Content-Security-Policy/style-src),
+ * no plugins, no framing. A message that got markup past the renderer still could not run script.
+ */
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface SandboxServerOptions extends Omit<SandboxRuntimeOptions, 'baseUrl'> {
   port: number;
   host: string;
@@ -89,6 +105,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       '<head>',
       `<head>\n    <meta name="rootkey-sandbox-token" content="${pageToken}" />`,
     );
+  const sendPage = (res: ServerResponse): void => {
+    res.setHeader('content-security-policy', PAGE_CSP);
+    sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
+  };
   // Building the runtime (synthesizing the state machine) takes seconds: requests that arrive
   // meanwhile are answered at once, the page and its assets normally, everything else with 503 and
   // Retry-After, so that nothing waits on a connection that is never answered.
@@ -97,9 +117,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     // No keep-alive: a connection kept from these answers could be reused just as it times out
     // (ECONNRESET) while the runtime is still busy being built.
     res.setHeader('connection', 'close');
-    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-      return sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
-    }
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) return sendPage(res);
     const asset = req.method === 'GET' && path.startsWith('/sandbox/assets/') ? path.slice(16) : undefined;
     if (asset && ASSETS[asset]) return sendText(res, 200, ASSETS[asset], readFileSync(join(WEB_DIR, asset)));
     req.resume();
@@ -179,9 +197,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       }
       return webApi.handle(rest, req, res);
     }
-    if (method === 'GET' && (path === '/' || path === '/index.html')) {
-      return sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
-    }
+    if (method === 'GET' && (path === '/' || path === '/index.html')) return sendPage(res);
     if (method === 'GET' && path === '/favicon.ico') {
       res.writeHead(204);
       res.end();

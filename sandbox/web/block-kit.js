@@ -23,7 +23,7 @@ export function mrkdwn(text, names) {
   const out = el('div', { class: 'mrkdwn' });
   for (const piece of parseMrkdwn(text, names)) {
     if (piece.kind === 'quote') {
-      const quote = el('blockquote', { style: 'margin:0;padding-left:8px;border-left:3px solid #ddd' });
+      const quote = el('blockquote');
       piece.children.forEach((p) => quote.append(inlineNode(p)));
       out.append(quote);
     } else if (piece.kind === 'br') out.append(el('br'));

@@ -6,8 +6,9 @@ import { startSandboxServer, type RunningSandbox } from '../../sandbox/sandbox-s
 
 /**
  * The sandbox page's controls that sandbox-browser.test.ts does not reach: the /rootkey box, the
- * sweep button's notice, and the reason/expiry modal (its field errors, Cancel and Submit). Each test
- * stands alone: it starts its own sandbox and page.
+ * sweep button's notice, and the reason/expiry modal (its field errors, Cancel and Submit), with no
+ * page error and nothing refused by the page's Content-Security-Policy. Each test stands alone: it
+ * starts its own sandbox and page.
  */
 jest.setTimeout(180_000);
 
@@ -30,6 +31,10 @@ beforeEach(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   pageErrors.length = 0;
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The page runs under a strict CSP (no inline script or style): anything it refuses is a page defect.
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
   await page.goto(sandbox.url);
 });
 

@@ -57,7 +57,7 @@ describe('the sandbox page as browser modules', () => {
     expect([...reached].sort()).toEqual(MODULES.filter((m) => m !== 'types.js').sort());
   });
 
-  it('serves every module as JavaScript while starting and once running, and nothing else from the folder', async () => {
+  it('serves every module as JavaScript while starting and once running, nothing else from the folder, and the page under a strict CSP', async () => {
     // Prepare
     const dataDir = mkdtempSync(join(tmpdir(), 'rootkey-sandbox-modules-'));
     const paths = MODULES.map((m) => `/sandbox/assets/${m}`);
@@ -76,6 +76,8 @@ describe('the sandbox page as browser modules', () => {
     });
     try {
       const running = await fetchAll(sandbox.url, paths);
+      const page = await fetch(`${sandbox.url}/`);
+      const csp = page.headers.get('content-security-policy') ?? '';
       const refused = await fetchAll(sandbox.url, [
         '/sandbox/assets/tsconfig.json',
         '/sandbox/assets/index.html',
@@ -93,6 +95,11 @@ describe('the sandbox page as browser modules', () => {
         });
       }
       expect(whileStarting).toHaveLength(MODULES.length);
+      // The modules are the page's only script: no inline script or style needs allowing.
+      expect(csp.split('; ')).toEqual(
+        expect.arrayContaining(["default-src 'none'", "script-src 'self'", "style-src 'self'"]),
+      );
+      expect(csp).not.toContain('unsafe');
       expect(refused.map((r) => [r.path, r.status])).toEqual([
         ['/sandbox/assets/tsconfig.json', 404],
         ['/sandbox/assets/index.html', 404],
