@@ -1,6 +1,9 @@
 /** Three projects so that `npm test` (unit + integration) stays fast and the browser tests run apart. */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  // The sandbox page's browser modules (plain ES modules, no build step): compiled to CommonJS for jest
+  // only, so that their pure parts (mrkdwn, diagram layout) are unit-tested under Node.
+  '/sandbox/web/[^/]+\\.js$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
 };
 const common = {
   testEnvironment: 'node',

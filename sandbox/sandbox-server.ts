@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HTTPReceiver } from '@slack/bolt';
 import * as z from 'zod';
@@ -18,10 +18,38 @@ import { createPostEventRoute } from './post-event';
 import { PAGE_TOKEN_HEADER, allowedHosts, checkHostAndOrigin, exposureWarning, tokenMatches } from './request-guard';
 
 const WEB_DIR = resolve(__dirname, 'web');
-const ASSETS: Record<string, string> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+/**
+ * The page's assets by file name: its stylesheet and every ES module in sandbox/web/ (app.js imports
+ * the others). Only names listed here are served, so no path from a request reaches the file system.
+ * Module scripts need a JavaScript MIME type, which `nosniff` enforces as well:
+ * https://html.spec.whatwg.org/multipage/webappapis.html#fetch-a-single-module-script
+ */
+const ASSETS: Record<string, string> = webAssets(WEB_DIR);
+
+function webAssets(dir: string): Record<string, string> {
+  const types: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.js')) types[name] = 'text/javascript; charset=utf-8';
+    else if (name.endsWith('.css')) types[name] = 'text/css; charset=utf-8';
+  }
+  return types;
+}
+
+/**
+ * The page's Content-Security-Policy: its own modules, stylesheet and API only; no inline script or
+ * style (the page sets no style attribute: https://developer.mozilla.org/docs/Web/HTTP/Headers/Content-Security-Policy/style-src),
+ * no plugins, no framing. A message that got markup past the renderer still could not run script.
+ */
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 export interface SandboxServerOptions extends Omit<SandboxRuntimeOptions, 'baseUrl'> {
   port: number;
@@ -77,6 +105,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       '<head>',
       `<head>\n    <meta name="rootkey-sandbox-token" content="${pageToken}" />`,
     );
+  const sendPage = (res: ServerResponse): void => {
+    res.setHeader('content-security-policy', PAGE_CSP);
+    sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
+  };
   // Building the runtime (synthesizing the state machine) takes seconds: requests that arrive
   // meanwhile are answered at once, the page and its assets normally, everything else with 503 and
   // Retry-After, so that nothing waits on a connection that is never answered.
@@ -85,9 +117,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     // No keep-alive: a connection kept from these answers could be reused just as it times out
     // (ECONNRESET) while the runtime is still busy being built.
     res.setHeader('connection', 'close');
-    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-      return sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
-    }
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) return sendPage(res);
     const asset = req.method === 'GET' && path.startsWith('/sandbox/assets/') ? path.slice(16) : undefined;
     if (asset && ASSETS[asset]) return sendText(res, 200, ASSETS[asset], readFileSync(join(WEB_DIR, asset)));
     req.resume();
@@ -167,9 +197,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       }
       return webApi.handle(rest, req, res);
     }
-    if (method === 'GET' && (path === '/' || path === '/index.html')) {
-      return sendText(res, 200, 'text/html; charset=utf-8', pageHtml());
-    }
+    if (method === 'GET' && (path === '/' || path === '/index.html')) return sendPage(res);
     if (method === 'GET' && path === '/favicon.ico') {
       res.writeHead(204);
       res.end();
