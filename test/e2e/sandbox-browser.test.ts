@@ -70,11 +70,14 @@ async function expectNothingCutOff(name: string): Promise<void> {
       );
   });
   expect(overflow).toEqual([]);
-  const svg = page.locator('[data-testid=diagram-svg]');
-  if ((await svg.count()) > 0) {
-    const [svgBox, panelBox] = await Promise.all([svg.boundingBox(), page.locator('#diagram').boundingBox()]);
-    expect(svgBox!.width).toBeLessThanOrEqual(panelBox!.width + 1);
-  }
+  // Both boxes in one evaluate: the diagram redraws on every poll, so a locator found and then
+  // measured can point at an SVG that has just been replaced (its box is then null).
+  const widths = await page.evaluate(() => {
+    const svg = document.querySelector('[data-testid=diagram-svg]');
+    const panel = document.querySelector('#diagram');
+    return svg && panel ? { svg: svg.getBoundingClientRect().width, panel: panel.getBoundingClientRect().width } : null;
+  });
+  if (widths) expect(widths.svg).toBeLessThanOrEqual(widths.panel + 1);
   const dir = join(process.cwd(), 'test-results', 'e2e');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });

@@ -266,9 +266,10 @@ const STAR_RESOURCE_ACTIONS: Record<string, string> = {
   'xray:GetSamplingTargets': 'The X-Ray SDK reads sampling targets; X-Ray has no resource-level permissions for it.',
   'organizations:ListAccounts': "Listing the organization's accounts has no resource-level permissions.",
   'organizations:DescribeOrganization': 'Describing the organization has no resource-level permissions.',
-  'organizations:ListRoots': 'Listing the roots has no resource-level permissions (the SCP coverage read starts there).',
+  'organizations:ListRoots':
+    'Listing the roots has no resource-level permissions (the SCP coverage read starts there).',
   'organizations:ListPolicies':
-    'Listing the SCPs (to find rootkey\'s own and count against the quota) has no resource-level permissions.',
+    "Listing the SCPs (to find rootkey's own and count against the quota) has no resource-level permissions.",
   'organizations:DescribeAccount':
     'Read-only account metadata (name, status) for every account of the organization the sweep may read.',
   'organizations:ListAWSServiceAccessForOrganization': 'Read-only: whether centralized root access is trusted.',
