@@ -17,10 +17,10 @@ import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approv
 import { createLocalEvidence, type EvidenceService } from '../functions/services/evidence-service';
 import { DEFAULT_SETTINGS, type Deps } from '../functions/services/dependencies';
 import { systemClock } from '../functions/ports/clock';
-import { LocalWorkflow } from '../functions/local/local-workflow';
-import { LocalRecheckScheduler } from '../functions/local/local-recheck-scheduler';
+import { LocalWorkflow } from '../local-runner/local-workflow';
+import { LocalRecheckScheduler } from '../local-runner/local-recheck-scheduler';
 import { createSlackApp, type SlackApp } from '../slack-app/app';
-import { parseSlackConfig } from '../slack-app/config';
+import { parseSlackConfig } from '../functions/adapters/slack/slack-config';
 import { SANDBOX_READ_ROLE_NAME } from '../cli/commands/scan';
 import { StandinWorkspace, SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL } from './slack-standin/workspace';
 

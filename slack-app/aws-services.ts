@@ -13,7 +13,7 @@ import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approv
 import { InvalidInputError } from '../functions/core/errors';
 import { systemClock } from '../functions/ports/clock';
 import { EvidenceService } from '../functions/services/evidence-service';
-import type { SlackSecrets, SlackSettings } from './config';
+import type { SlackSecrets, SlackSettings } from '../functions/adapters/slack/slack-config';
 import type { SlackAppServices } from './services';
 
 /**

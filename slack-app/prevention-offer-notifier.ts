@@ -3,7 +3,7 @@ import { describeError } from '../functions/core/errors';
 import type { NotifierPort } from '../functions/ports/notifier';
 import type { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
 import { offerPrevention, type PreventionDeps } from '../functions/services/prevent-recurrence';
-import { buildPreventionOffer } from './blocks/prevention-message';
+import { buildPreventionOffer } from '../functions/adapters/slack/blocks/prevention-message';
 
 /**
  * The Slack notifier, plus "Prevent recurrence…": right after a remediated outcome is posted, it

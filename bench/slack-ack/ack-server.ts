@@ -20,7 +20,7 @@ import { WebClient } from '@slack/web-api';
 import { MemoryCaseStore } from '../../functions/adapters/local/memory-case-store';
 import { SlackApproverDirectory } from '../../functions/adapters/slack/slack-approver-directory';
 import type { Case } from '../../functions/core/case';
-import { LocalWorkflowCallbacks } from '../../functions/local/local-workflow-callbacks';
+import { LocalWorkflowCallbacks } from '../../local-runner/local-workflow-callbacks';
 import { systemClock } from '../../functions/ports/clock';
 import { createLocalEvidence } from '../../functions/services/evidence-service';
 import { SlackWebApiStandin } from '../../sandbox/slack-standin/web-api';

@@ -3,12 +3,12 @@ import { preventionRefusalText } from '../../../functions/core/guardrail-offer';
 import { describeError } from '../../../functions/core/errors';
 import { votePrevention } from '../../../functions/services/prevent-recurrence';
 import { parseButtonClick } from '../../payloads';
-import { failureText } from '../../blocks/replies';
+import { failureText } from '../../../functions/adapters/slack/blocks/replies';
 import {
   PREVENTION_ACTION_ID,
   buildPreventionResult,
   buildPreventionVoteRecorded,
-} from '../../blocks/prevention-message';
+} from '../../../functions/adapters/slack/blocks/prevention-message';
 import { tellUser, type ListenerContext } from '../listener-context';
 
 /**

@@ -11,9 +11,9 @@ import { StaticApproverDirectory } from '../../../functions/adapters/slack/slack
 import type { RootAccessFeatures } from '../../../functions/core/account';
 import { isTerminal, type DecisionAction } from '../../../functions/core/case';
 import { describeError } from '../../../functions/core/errors';
-import { LocalWorkflow, type LocalExecution } from '../../../functions/local/local-workflow';
-import { handlerSourceFromEnv } from '../../../functions/local/handler-bundles';
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { LocalWorkflow, type LocalExecution } from '../../../local-runner/local-workflow';
+import { handlerSourceFromEnv } from '../../../local-runner/handler-bundles';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
 import type { NotifierPort } from '../../../functions/ports/notifier';
 import { requestVerifyNow } from '../../../functions/services/confirm-runbook-step';
@@ -21,7 +21,7 @@ import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from '../../../fun
 import { createLocalEvidence, type EvidenceService } from '../../../functions/services/evidence-service';
 import { recordVote } from '../../../functions/services/record-vote';
 import { createSlackApp, type SlackApp } from '../../../slack-app/app';
-import { ACTION_IDS, runbookStepBlockId } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS, runbookStepBlockId } from '../../../functions/adapters/slack/blocks/ids';
 import { RecordingNotifier } from '../removal/removal-doubles';
 import { buttonClickBody, sendToSlackApp, viewSubmissionBody, type SlackUser } from '../slack/signed-requests';
 import { SlackWebApiDouble } from '../slack/slack-web-api-double';

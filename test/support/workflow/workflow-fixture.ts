@@ -7,9 +7,9 @@ import { FileEvidenceStore } from '../../../functions/adapters/local/file-eviden
 import { parseScenario, type Scenario } from '../../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
 import type { Case, DecisionAction } from '../../../functions/core/case';
-import { LocalWorkflow, type LocalExecution, type LocalWorkflowOptions } from '../../../functions/local/local-workflow';
-import { handlerSourceFromEnv } from '../../../functions/local/handler-bundles';
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { LocalWorkflow, type LocalExecution, type LocalWorkflowOptions } from '../../../local-runner/local-workflow';
+import { handlerSourceFromEnv } from '../../../local-runner/handler-bundles';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from '../../../functions/services/dependencies';
 import { createLocalEvidence } from '../../../functions/services/evidence-service';

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { ConcurrentUpdateError, RootKeyError, TransientAwsError } from '../../../functions/core/errors';
 import { BUNDLING, ESBUILD_OPTIONS, REPO_ROOT } from '../../../infra/constructs/task-functions';
-import { allStates } from '../../../functions/local/local-workflow';
-import { synthesizeWorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { allStates } from '../../../local-runner/local-workflow';
+import { synthesizeWorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 
 /**
  * What Step Functions sees when a bundled task throws. The Node.js runtime reports a thrown error's

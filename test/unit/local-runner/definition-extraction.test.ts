@@ -5,7 +5,7 @@ import {
   resolveIntrinsics,
   stateMachineArn,
   type CfnTemplate,
-} from '../../../functions/local/definition-extraction';
+} from '../../../local-runner/definition-extraction';
 
 const template: CfnTemplate = {
   Resources: {

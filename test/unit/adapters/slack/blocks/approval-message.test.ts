@@ -1,7 +1,11 @@
-import type { Case } from '../../../functions/core/case';
-import { buildApprovalRecord, buildApprovalRequest, describeKey } from '../../../slack-app/blocks/approval-message';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
-import { awaitingCase, NOW, RECENTLY_USED_KEY, UNUSED_KEY } from '../../support/slack/case-fixture';
+import type { Case } from '../../../../../functions/core/case';
+import {
+  buildApprovalRecord,
+  buildApprovalRequest,
+  describeKey,
+} from '../../../../../functions/adapters/slack/blocks/approval-message';
+import { ACTION_IDS } from '../../../../../functions/adapters/slack/blocks/ids';
+import { awaitingCase, NOW, RECENTLY_USED_KEY, UNUSED_KEY } from '../../../../support/slack/case-fixture';
 
 type Block = { type: string; block_id?: string; elements?: Element[] };
 type Element = { action_id?: string; value?: string; confirm?: { text: { text: string } }; style?: string };

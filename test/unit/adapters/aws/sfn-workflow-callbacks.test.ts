@@ -8,8 +8,8 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SfnWorkflowCallbacks } from '../../../functions/adapters/aws/sfn-workflow-callbacks';
-import { AccessDeniedError, TaskTokenExpiredError, TransientAwsError } from '../../../functions/core/errors';
+import { SfnWorkflowCallbacks } from '../../../../functions/adapters/aws/sfn-workflow-callbacks';
+import { AccessDeniedError, TaskTokenExpiredError, TransientAwsError } from '../../../../functions/core/errors';
 
 const sfnMock = mockClient(SFNClient);
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAd-secret-task-token';

@@ -1,4 +1,4 @@
-import type { Case } from '../../functions/core/case';
+import type { Case } from '../../../core/case';
 import { STATUS_LABELS } from './approval-message';
 import { escapeSlackText, slackTime } from './escape-slack-text';
 

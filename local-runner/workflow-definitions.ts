@@ -1,4 +1,4 @@
-import { buildRootKeyApp, cdkJsonContext } from '../../infra/build-app';
+import { buildRootKeyApp, cdkJsonContext } from '../infra/build-app';
 import { extractStateMachines, type CfnTemplate, type ExtractedStateMachine } from './definition-extraction';
 
 /** The two state machines the infra synthesizes, as plain ASL. */

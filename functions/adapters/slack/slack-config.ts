@@ -1,5 +1,5 @@
-import * as z from '../functions/core/zod-mini';
-import { InvalidInputError } from '../functions/core/errors';
+import * as z from '../../core/zod-mini';
+import { InvalidInputError } from '../../core/errors';
 
 // zod/mini (with the English locale, see functions/core/zod-mini.ts): these settings are parsed in
 // every Lambda function that posts to Slack, whose bundles must stay small (issue #18).

@@ -1,9 +1,9 @@
 import type { types } from '@slack/bolt';
-import type { ApprovalVote, Case, CaseStatus, DecisionAction } from '../../functions/core/case';
-import { COMPLIANCE_REFERENCES, formatReference } from '../../functions/core/compliance-references';
-import { canDeleteAutomatically, REMOVAL_PATH_LABELS } from '../../functions/core/removal-paths';
-import { daysSinceLastUse, wasUsedRecently, type RootKey } from '../../functions/core/root-key';
-import type { TriggerSource } from '../../functions/core/trigger';
+import type { ApprovalVote, Case, CaseStatus, DecisionAction } from '../../../core/case';
+import { COMPLIANCE_REFERENCES, formatReference } from '../../../core/compliance-references';
+import { canDeleteAutomatically, REMOVAL_PATH_LABELS } from '../../../core/removal-paths';
+import { daysSinceLastUse, wasUsedRecently, type RootKey } from '../../../core/root-key';
+import type { TriggerSource } from '../../../core/trigger';
 import { escapeSlackText, mentionUser, slackTime, utcDate } from './escape-slack-text';
 import { ACTION_IDS, BLOCK_IDS } from './ids';
 

@@ -1,5 +1,5 @@
 import { TaskTokenExpiredError } from '../../../functions/core/errors';
-import { LocalWorkflowCallbacks, TaskFailureError } from '../../../functions/local/local-workflow-callbacks';
+import { LocalWorkflowCallbacks, TaskFailureError } from '../../../local-runner/local-workflow-callbacks';
 
 describe('LocalWorkflowCallbacks', () => {
   it('completes the waiting task with a copy of the output, once', async () => {

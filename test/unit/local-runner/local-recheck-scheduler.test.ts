@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../../functions/core/errors';
-import { LocalRecheckScheduler } from '../../../functions/local/local-recheck-scheduler';
+import { LocalRecheckScheduler } from '../../../local-runner/local-recheck-scheduler';
 
 const createSchedule = (name: string, at: string, input: unknown) => ({
   Name: name,

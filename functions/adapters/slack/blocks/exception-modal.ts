@@ -4,8 +4,8 @@ import {
   MAX_REASON_LENGTH,
   requiresExpiry,
   type ExceptionErrors,
-} from '../../functions/core/approval-policy';
-import type { Case } from '../../functions/core/case';
+} from '../../../core/approval-policy';
+import type { Case } from '../../../core/case';
 import { escapeSlackText } from './escape-slack-text';
 import { ACTION_LABELS, mrkdwn, plain } from './approval-message';
 import { BLOCK_IDS, INPUT_IDS, VIEW_IDS } from './ids';

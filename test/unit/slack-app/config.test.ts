@@ -1,5 +1,9 @@
 import { InvalidInputError } from '../../../functions/core/errors';
-import { parseSlackConfig, parseSlackSecretValue, parseSlackSettings } from '../../../slack-app/config';
+import {
+  parseSlackConfig,
+  parseSlackSecretValue,
+  parseSlackSettings,
+} from '../../../functions/adapters/slack/slack-config';
 import { localReceiverChoice } from '../../../slack-app/local-app';
 
 const valid = {

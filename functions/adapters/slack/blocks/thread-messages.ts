@@ -1,4 +1,4 @@
-import type { ApprovalVote, Case } from '../../functions/core/case';
+import type { ApprovalVote, Case } from '../../../core/case';
 import {
   ACTION_LABELS,
   describeResolution,

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Approver, Case } from '../../functions/core/case';
-import { InvalidInputError } from '../../functions/core/errors';
-import type { Runbook, RunbookStep } from '../../functions/core/runbook';
+import type { Approver, Case } from '../../../core/case';
+import { InvalidInputError } from '../../../core/errors';
+import type { Runbook, RunbookStep } from '../../../core/runbook';
 import { mrkdwn, plain, type KnownBlock, type SlackMessage } from './approval-message';
 import { escapeSlackText, mentionUser, slackTime } from './escape-slack-text';
 import { ACTION_IDS, runbookStepBlockId } from './ids';

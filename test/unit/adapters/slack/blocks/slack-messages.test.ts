@@ -1,17 +1,36 @@
-import type { Case } from '../../../functions/core/case';
-import { runbookForCase } from '../../../functions/core/runbook';
-import { helpReply, statusReply, STATUS_LIST_LIMIT } from '../../../slack-app/blocks/command-replies';
-import { buildExceptionModal, exceptionErrorsForModal } from '../../../slack-app/blocks/exception-modal';
-import { ACTION_IDS, BLOCK_IDS, runbookStepBlockId, VIEW_IDS } from '../../../slack-app/blocks/ids';
-import { lateDecisionText, runbookRefusalText, voteRefusalText } from '../../../slack-app/blocks/replies';
-import { buildRunbookStepDone, buildRunbookStepMessage } from '../../../slack-app/blocks/runbook-step-message';
+import type { Case } from '../../../../../functions/core/case';
+import { runbookForCase } from '../../../../../functions/core/runbook';
+import {
+  helpReply,
+  statusReply,
+  STATUS_LIST_LIMIT,
+} from '../../../../../functions/adapters/slack/blocks/command-replies';
+import {
+  buildExceptionModal,
+  exceptionErrorsForModal,
+} from '../../../../../functions/adapters/slack/blocks/exception-modal';
+import {
+  ACTION_IDS,
+  BLOCK_IDS,
+  runbookStepBlockId,
+  VIEW_IDS,
+} from '../../../../../functions/adapters/slack/blocks/ids';
+import {
+  lateDecisionText,
+  runbookRefusalText,
+  voteRefusalText,
+} from '../../../../../functions/adapters/slack/blocks/replies';
+import {
+  buildRunbookStepDone,
+  buildRunbookStepMessage,
+} from '../../../../../functions/adapters/slack/blocks/runbook-step-message';
 import {
   buildOutcome,
   buildProgress,
   buildReminder,
   buildRunbookStepReminder,
-} from '../../../slack-app/blocks/thread-messages';
-import { awaitingCase, NOW, runbookCase } from '../../support/slack/case-fixture';
+} from '../../../../../functions/adapters/slack/blocks/thread-messages';
+import { awaitingCase, NOW, runbookCase } from '../../../../support/slack/case-fixture';
 
 describe('exception modal', () => {
   const c = awaitingCase();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TaskTokenExpiredError } from '../core/errors';
-import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
+import { TaskTokenExpiredError } from '../functions/core/errors';
+import type { WorkflowCallbacksPort } from '../functions/ports/workflow-callbacks';
 
 /** A task of a local execution that waits for `sendTaskSuccess` / `sendTaskFailure`. */
 export interface WaitingTask {

@@ -1,10 +1,13 @@
-import type { Case } from '../../../functions/core/case';
-import { buildRunbook, type RunbookVariant } from '../../../functions/core/runbook';
-import type { RootKey } from '../../../functions/core/root-key';
-import type { KnownBlock } from '../../../slack-app/blocks/approval-message';
-import { buildRunbookStepMessage, runbookText } from '../../../slack-app/blocks/runbook-step-message';
-import { NOW, RECENTLY_USED_KEY, runbookCase, UNUSED_KEY } from '../../support/slack/case-fixture';
-import { formattedPart, formattedSpans } from '../../support/slack/mrkdwn-rules';
+import type { Case } from '../../../../../functions/core/case';
+import { buildRunbook, type RunbookVariant } from '../../../../../functions/core/runbook';
+import type { RootKey } from '../../../../../functions/core/root-key';
+import type { KnownBlock } from '../../../../../functions/adapters/slack/blocks/approval-message';
+import {
+  buildRunbookStepMessage,
+  runbookText,
+} from '../../../../../functions/adapters/slack/blocks/runbook-step-message';
+import { NOW, RECENTLY_USED_KEY, runbookCase, UNUSED_KEY } from '../../../../support/slack/case-fixture';
+import { formattedPart, formattedSpans } from '../../../../support/slack/mrkdwn-rules';
 
 /** Every mrkdwn text of a message's blocks, in order. */
 function mrkdwnTexts(blocks: KnownBlock[]): string[] {

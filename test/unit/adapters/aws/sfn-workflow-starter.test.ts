@@ -1,7 +1,7 @@
 import { SFNClient, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SfnWorkflowStarter } from '../../../functions/adapters/aws/sfn-workflow-starter';
-import { AccessDeniedError } from '../../../functions/core/errors';
+import { SfnWorkflowStarter } from '../../../../functions/adapters/aws/sfn-workflow-starter';
+import { AccessDeniedError } from '../../../../functions/core/errors';
 
 const sfnMock = mockClient(SFNClient);
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rootkey-case';

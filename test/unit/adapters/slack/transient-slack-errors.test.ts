@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
-import { isTransientSlackError, SlackNotifier } from '../../../functions/adapters/slack/slack-notifier';
-import { SlackUnavailableError } from '../../../functions/core/errors';
-import { awaitingCase } from '../../support/slack/case-fixture';
+import { isTransientSlackError, SlackNotifier } from '../../../../functions/adapters/slack/slack-notifier';
+import { SlackUnavailableError } from '../../../../functions/core/errors';
+import { awaitingCase } from '../../../support/slack/case-fixture';
 
 /** Errors shaped the way @slack/web-api throws them (read by `code`, as the notifier does). */
 const platform = (error: string) =>

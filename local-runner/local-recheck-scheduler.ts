@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../core/errors';
+import { InvalidInputError } from '../functions/core/errors';
 
 /** A one-time schedule as the workflow's `ScheduleRecheck` state creates it (EventBridge Scheduler `CreateSchedule`). */
 export interface LocalSchedule {

@@ -1,6 +1,6 @@
-import type { Case } from '../../functions/core/case';
-import type { GuardrailOffer } from '../../functions/core/guardrail-offer';
-import { MANAGEMENT_ACCOUNT_NOTE, ROOTKEY_SCP_NAME } from '../../functions/core/guardrails';
+import type { Case } from '../../../core/case';
+import type { GuardrailOffer } from '../../../core/guardrail-offer';
+import { MANAGEMENT_ACCOUNT_NOTE, ROOTKEY_SCP_NAME } from '../../../core/guardrails';
 import { mrkdwn, plain, type SlackMessage } from './approval-message';
 import { escapeSlackText, mentionUser } from './escape-slack-text';
 

@@ -1,6 +1,6 @@
-import type { VoteRefusal } from '../../functions/core/approval-policy';
-import type { Decision } from '../../functions/core/case';
-import type { RunbookClickRefusal, RunbookTaskOutput } from '../../functions/core/runbook-confirmation';
+import type { VoteRefusal } from '../../../core/approval-policy';
+import type { Decision } from '../../../core/case';
+import type { RunbookClickRefusal, RunbookTaskOutput } from '../../../core/runbook-confirmation';
 import { ACTION_LABELS, STATUS_LABELS } from './approval-message';
 import { escapeSlackText, mentionUser, slackTime } from './escape-slack-text';
 

@@ -7,7 +7,7 @@ import {
   factoryExportOf,
   handlerSourceFromEnv,
   loadBundledFactories,
-} from '../../../functions/local/handler-bundles';
+} from '../../../local-runner/handler-bundles';
 
 /** How the local runner chooses and builds its handlers: bundled as infra bundles them, or from source. */
 describe('handler source', () => {

@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { escapeSlackText, mentionGroup, mentionUser, slackTime } from '../../../slack-app/blocks/escape-slack-text';
+import {
+  escapeSlackText,
+  mentionGroup,
+  mentionUser,
+  slackTime,
+} from '../../../../../functions/adapters/slack/blocks/escape-slack-text';
 
 describe('escapeSlackText', () => {
   it('writes &, < and > as entities', () => {

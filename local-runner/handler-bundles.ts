@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import * as z from 'zod';
-import { ESBUILD_OPTIONS, REPO_ROOT } from '../../infra/constructs/task-functions';
-import type { TaskHandler } from '../handlers/lambda-handler';
-import { TASK_IDS, type TaskId } from '../handlers/task-ids';
-import type { WorkflowRuntime } from '../handlers/workflow-runtime';
+import { ESBUILD_OPTIONS, REPO_ROOT } from '../infra/constructs/task-functions';
+import type { TaskHandler } from '../functions/handlers/lambda-handler';
+import { TASK_IDS, type TaskId } from '../functions/handlers/task-ids';
+import type { WorkflowRuntime } from '../functions/handlers/workflow-runtime';
 
 /**
  * Where the local runner takes its task handlers from: `source` (the TypeScript modules, as
