@@ -12,13 +12,14 @@ import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-or
 import { StaticApproverDirectory } from '../../functions/adapters/slack/slack-approver-directory';
 import { SlackNotifier } from '../../functions/adapters/slack/slack-notifier';
 import { isTerminal, type DecisionAction } from '../../functions/core/case';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 import { functionNameOf, type CfnTemplate } from '../../local-runner/definition-extraction';
 import { allStates, LocalWorkflow, type LocalExecution } from '../../local-runner/local-workflow';
 import { definitionsFromTemplate, type WorkflowDefinitions } from '../../local-runner/workflow-definitions';
 import { systemClock } from '../../functions/ports/clock';
 import { confirmRunbookStep } from '../../functions/services/confirm-runbook-step';
 import { DEFAULT_SETTINGS, type Deps } from '../../functions/services/dependencies';
-import { createLocalEvidence } from '../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../local-runner/local-evidence';
 import { recordVote } from '../../functions/services/record-vote';
 import { SlackWebApiStandin } from '../../sandbox/slack-standin/web-api';
 import { StandinWorkspace } from '../../sandbox/slack-standin/workspace';
@@ -111,7 +112,7 @@ async function createWorld(
     notifier: new SlackNotifier({ client: new WebClient(BOT_TOKEN, { slackApiUrl }), channel: CHANNEL }),
     clock: systemClock,
     // The deployed defaults, except that waits are cut short below (they cost time, not transitions).
-    settings: { ...DEFAULT_SETTINGS, readRoleName: 'RootKeyReadOnly' },
+    settings: { ...DEFAULT_SETTINGS, readRoleName: DEFAULT_READ_ROLE_NAME },
   };
   const workflow = new LocalWorkflow({ deps, definitions, taskTimeoutMs, waitMs: 1, retryIntervalMs: 0 });
   return {

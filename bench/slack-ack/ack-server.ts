@@ -22,7 +22,7 @@ import { SlackApproverDirectory } from '../../functions/adapters/slack/slack-app
 import type { Case } from '../../functions/core/case';
 import { LocalWorkflowCallbacks } from '../../local-runner/local-workflow-callbacks';
 import { systemClock } from '../../functions/ports/clock';
-import { createLocalEvidence } from '../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../local-runner/local-evidence';
 import { SlackWebApiStandin } from '../../sandbox/slack-standin/web-api';
 import { SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL, StandinWorkspace } from '../../sandbox/slack-standin/workspace';
 import { createSlackApp } from '../../slack-app/app';

@@ -19,7 +19,7 @@ import { formatProblem } from '../../functions/core/evidence/verify-evidence';
 import { INDEX_DIR, RECORDS_DIR } from '../../functions/core/evidence/evidence-layout';
 import { FileEvidenceStore } from '../../functions/adapters/local/file-evidence-store';
 import type { EvidenceStorePort } from '../../functions/ports/evidence-store';
-import { createLocalEvidence } from '../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../local-runner/local-evidence';
 import {
   readTrustedKeys,
   verifyEvidenceSnapshot,

@@ -1,7 +1,4 @@
 import { renderCaseReportHtml, renderCaseReportMarkdown } from '../core/evidence/case-report';
-import type { ClockPort } from '../ports/clock';
-import { FileEvidenceStore } from '../adapters/local/file-evidence-store';
-import { LocalSigner } from '../adapters/local/local-signer';
 import { EvidenceServiceBase, type CaseReportRenderers, type EvidenceServiceOptions } from './evidence-service-base';
 
 export { EvidenceServiceBase } from './evidence-service-base';
@@ -18,13 +15,4 @@ export class EvidenceService extends EvidenceServiceBase {
   constructor(options: EvidenceServiceOptions) {
     super({ reports: CASE_REPORTS, ...options });
   }
-}
-
-/** An EvidenceService over `<dataDir>/evidence/` signed by the local key in `<dataDir>/keys/`. */
-export function createLocalEvidence(dataDir: string, options: { clock?: ClockPort } = {}): EvidenceService {
-  return new EvidenceService({
-    store: new FileEvidenceStore(dataDir),
-    signer: new LocalSigner(dataDir),
-    clock: options.clock,
-  });
 }

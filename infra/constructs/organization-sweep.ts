@@ -8,7 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
-import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
+import { WORKFLOW_ENV } from '../../functions/core/shared-names';
 import { logicalIdOf } from './task-grants';
 import { acknowledgeStateMachineGrants, RETRIED_ERRORS, stateMachineNameFor } from './remediation-workflow';
 

@@ -8,11 +8,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isTerminal, type Case } from '../../core/case';
 import { CaseAlreadyOpenError, CaseNotFoundError, ConcurrentUpdateError, InvalidInputError } from '../../core/errors';
+import { CASES_BY_ACCOUNT_INDEX } from '../../core/shared-names';
 import type { CaseStorePort } from '../../ports/case-store';
 import { awsErrorCode, callAws, toRootKeyError } from './aws-errors';
-
-/** Name of the global secondary index that lists an account's cases by opening time. */
-export const CASES_BY_ACCOUNT_INDEX = 'byAccount';
 
 const CASE_PREFIX = 'CASE#';
 const OPEN_PREFIX = 'OPEN#';

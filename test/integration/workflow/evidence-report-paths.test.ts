@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvidenceData } from '../../../functions/core/evidence/evidence-data';
 import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { requestVerifyNow } from '../../../functions/services/confirm-runbook-step';
 import {
   approve,

@@ -12,7 +12,7 @@ import { handlerSourceFromEnv } from '../../../local-runner/handler-bundles';
 import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from '../../../functions/services/dependencies';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { verifyStoredEvidence } from '../../../functions/services/verify-stored-evidence';
 import { confirmRunbookStep } from '../../../functions/services/confirm-runbook-step';
 import { recordVote, type VoteResult } from '../../../functions/services/record-vote';
