@@ -20,6 +20,60 @@ const BROWSER_GLOBALS = Object.fromEntries(
   ]),
 );
 
+/**
+ * Import boundaries (issue 19; CONVENTIONS.md rule 11; docs/architecture.md): what each folder may
+ * import, so dependencies point one way — core ← ports ← services ← handlers; adapters → core, ports;
+ * the composition roots (handlers, slack-app, infra, local-runner, sandbox, serve, cli) wire them
+ * and never import a root that imports them. Enforced with `no-restricted-imports` on relative
+ * specifiers: a specifier is matched by the folder names it walks through, so every folder below
+ * forbids the names of the folders it may not reach. Tests and benchmarks may import anything.
+ */
+const LAYERS = ['core', 'ports', 'services', 'adapters', 'handlers'];
+const ADAPTERS = ['aws', 'local', 'sim', 'slack'];
+const ROOTS = ['slack-app', 'infra', 'local-runner', 'sandbox', 'serve', 'cli', 'bench', 'test', 'bin'];
+/** A relative specifier that passes through a folder named one of `names`. */
+const through = (names) => `^\\.{1,2}/(?:.*/)?(?:${names.join('|')})(?:/|$)`;
+const PURE = {
+  group: ['@aws-sdk/*', '@slack/*', 'node:fs', 'fs', 'node:http', 'http'],
+  message: 'core/ is pure: no SDK, Slack, file or network I/O (CONVENTIONS.md rule 1).',
+};
+
+function boundary(folder, may, { forbid = [], extra = [] } = {}) {
+  const forbidden = [...LAYERS, ...ROOTS, ...forbid].filter((name) => !may.includes(name));
+  const files = [`${folder}/**/*.ts`];
+  const message = `${folder}/ may import only from ${may.join(', ')} (dependencies point one way: docs/architecture.md).`;
+  return {
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: through(forbidden), message }, ...extra] }] },
+  };
+}
+
+const ALL_FUNCTIONS = LAYERS;
+const IMPORT_BOUNDARIES = [
+  boundary('functions/core', ['core'], { extra: [PURE] }),
+  boundary('functions/ports', ['core', 'ports']),
+  boundary('functions/services', ['core', 'ports', 'services']),
+  ...ADAPTERS.map((adapter) =>
+    boundary(`functions/adapters/${adapter}`, ['core', 'ports', adapter], { forbid: ADAPTERS }),
+  ),
+  boundary('functions/handlers', [...ALL_FUNCTIONS]),
+  boundary('infra', ['core', 'handlers', 'infra'], {
+    extra: [
+      {
+        regex: '^\\.{1,2}/(?:.*/)?handlers/(?!task-ids$)',
+        message:
+          'infra/ takes only the task ids from functions/handlers; shared names are in functions/core/shared-names.ts (loading a handler loads its SDK clients).',
+      },
+      { group: ['@aws-sdk/*'], message: 'infra/ synthesizes templates; it never calls AWS.' },
+    ],
+  }),
+  boundary('slack-app', ['core', 'ports', 'services', 'adapters', 'slack-app']),
+  boundary('local-runner', [...ALL_FUNCTIONS, 'infra', 'local-runner']),
+  boundary('sandbox', [...ALL_FUNCTIONS, 'slack-app', 'local-runner', 'sandbox']),
+  boundary('serve', [...ALL_FUNCTIONS, 'slack-app', 'local-runner', 'sandbox', 'serve']),
+  boundary('cli', [...ALL_FUNCTIONS, 'local-runner', 'sandbox', 'serve', 'cli']),
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -71,15 +125,6 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // core/ is the pure domain: it must not reach for the SDK or Slack (CONVENTIONS.md rule 1).
-    files: ['functions/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['@aws-sdk/*', '@slack/*', 'node:fs', 'fs', 'node:http', 'http'] },
-      ],
-    },
-  },
+  ...IMPORT_BOUNDARIES,
   prettier,
 );

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../functions/core/errors';
+import { DEFAULT_READ_ROLE_NAME } from '../functions/core/shared-names';
 
 /** Placeholder values that let `cdk synth` run offline; a deployment must replace them (a synth warning says so). */
 export const PLACEHOLDERS = {
@@ -94,7 +95,7 @@ export const DEFAULT_CONFIG: RootKeyConfig = {
   slackChannel: PLACEHOLDERS.slackChannel,
   approvers: [PLACEHOLDERS.approver],
   requiredApprovals: 1,
-  readRoleName: 'RootKeyReadOnly',
+  readRoleName: DEFAULT_READ_ROLE_NAME,
   approvalTimeoutHours: 24,
   runbookStepTimeoutHours: 72,
   maxReminders: 2,

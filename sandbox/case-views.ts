@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { withoutKeyIds } from '../functions/core/account-posture';
 import type { Case } from '../functions/core/case';
-import type { LocalExecution } from '../functions/local/local-workflow';
+import type { LocalExecution } from '../local-runner/local-workflow';
 
 /**
  * How the sandbox and `rootkey serve` show a case in `GET /api/cases[/:id]` (one implementation for

@@ -1,6 +1,6 @@
 import { canDeleteAutomatically } from '../functions/core/removal-paths';
 import { isTerminal, type Case, type DecisionAction } from '../functions/core/case';
-import { ACTION_IDS, BLOCK_IDS, INPUT_IDS, runbookStepBlockId } from '../slack-app/blocks/ids';
+import { ACTION_IDS, BLOCK_IDS, INPUT_IDS, runbookStepBlockId } from '../functions/adapters/slack/blocks/ids';
 import { startSandboxServer, type RunningSandbox } from './sandbox-server';
 import { InteractionSender } from './slack-standin/interactions';
 import type { StandinMessage, StandinWorkspace } from './slack-standin/workspace';

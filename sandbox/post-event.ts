@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Case } from '../functions/core/case';
 import { normalizeTrigger } from '../functions/core/normalize-trigger';
-import type { LocalExecution, LocalWorkflow } from '../functions/local/local-workflow';
+import type { LocalExecution, LocalWorkflow } from '../local-runner/local-workflow';
 import type { CaseStorePort } from '../functions/ports/case-store';
 import { readJson, sendJson } from './http-util';
 

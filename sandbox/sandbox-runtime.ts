@@ -14,14 +14,15 @@ import { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
 import { PreventionOfferingNotifier } from '../slack-app/prevention-offer-notifier';
 import type { PreventionDeps } from '../functions/services/prevent-recurrence';
 import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
-import { createLocalEvidence, type EvidenceService } from '../functions/services/evidence-service';
+import type { EvidenceService } from '../functions/services/evidence-service';
+import { createLocalEvidence } from '../local-runner/local-evidence';
 import { DEFAULT_SETTINGS, type Deps } from '../functions/services/dependencies';
 import { systemClock } from '../functions/ports/clock';
-import { LocalWorkflow } from '../functions/local/local-workflow';
-import { LocalRecheckScheduler } from '../functions/local/local-recheck-scheduler';
+import { LocalWorkflow } from '../local-runner/local-workflow';
+import { LocalRecheckScheduler } from '../local-runner/local-recheck-scheduler';
 import { createSlackApp, type SlackApp } from '../slack-app/app';
-import { parseSlackConfig } from '../slack-app/config';
-import { SANDBOX_READ_ROLE_NAME } from '../cli/commands/scan';
+import { parseSlackConfig } from '../functions/adapters/slack/slack-config';
+import { DEFAULT_READ_ROLE_NAME } from '../functions/core/shared-names';
 import { StandinWorkspace, SANDBOX_APPROVER_GROUP, SANDBOX_CHANNEL } from './slack-standin/workspace';
 
 export const DEFAULT_SCENARIO_PATH = resolve(__dirname, '../functions/adapters/sim/scenarios/default.json');
@@ -125,7 +126,7 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     reader: sim,
     policies: sim,
     credentialsRemover: sim,
-    roleName: SANDBOX_READ_ROLE_NAME,
+    roleName: DEFAULT_READ_ROLE_NAME,
   };
   const approvers = new SlackApproverDirectory({
     client,
@@ -145,7 +146,7 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions): Prom
     settings: {
       ...DEFAULT_SETTINGS,
       requiredApprovals: slackConfig.requiredApprovals,
-      readRoleName: SANDBOX_READ_ROLE_NAME,
+      readRoleName: DEFAULT_READ_ROLE_NAME,
     },
   };
 

@@ -7,7 +7,7 @@ import type { HTTPReceiver } from '@slack/bolt';
 import * as z from 'zod';
 import type { Case } from '../functions/core/case';
 import { CaseNotFoundError } from '../functions/core/errors';
-import type { LocalExecution } from '../functions/local/local-workflow';
+import type { LocalExecution } from '../local-runner/local-workflow';
 import { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from './sandbox-runtime';
 import { SlackWebApiStandin } from './slack-standin/web-api';
 import { InteractionSender } from './slack-standin/interactions';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalWorkflowCallbacks } from '../functions/local/local-workflow-callbacks';
+import type { LocalWorkflowCallbacks } from '../local-runner/local-workflow-callbacks';
 import type { WorkflowCallbacksPort } from '../functions/ports/workflow-callbacks';
 
 /**

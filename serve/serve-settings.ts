@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { STSClient } from '@aws-sdk/client-sts';
 import { InvalidInputError } from '../functions/core/errors';
-import { parseSlackSecrets, parseSlackSettings, type SlackConfig } from '../slack-app/config';
+import { parseSlackSecrets, parseSlackSettings, type SlackConfig } from '../functions/adapters/slack/slack-config';
 
 /** Everything `rootkey serve` runs with, checked before anything is read from AWS or posted to Slack. */
 export interface ServeSettings {

@@ -11,28 +11,14 @@ import { SfnWorkflowCallbacks } from '../functions/adapters/aws/sfn-workflow-cal
 import { SfnWorkflowStarter } from '../functions/adapters/aws/sfn-workflow-starter';
 import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
 import { InvalidInputError } from '../functions/core/errors';
+import { SLACK_FUNCTION_ENV } from '../functions/core/shared-names';
 import { systemClock } from '../functions/ports/clock';
 import { BlobEvidenceStore } from '../functions/services/blob-evidence-store';
 import { EvidenceService } from '../functions/services/evidence-service';
-import type { SlackSecrets, SlackSettings } from './config';
+import type { SlackSecrets, SlackSettings } from '../functions/adapters/slack/slack-config';
 import type { SlackAppServices } from './services';
 
-/**
- * Environment of the Slack function: the same names the workflow functions use for the shared
- * resources, plus the Slack secret and the case workflow. Names and ARNs only, never secret values.
- */
-export const SLACK_FUNCTION_ENV = {
-  casesTable: 'CASES_TABLE_NAME',
-  evidenceBucket: 'EVIDENCE_BUCKET_NAME',
-  evidenceKmsKey: 'EVIDENCE_KMS_KEY_ARN',
-  signingKey: 'EVIDENCE_SIGNING_KEY_ARN',
-  /** Secret with `{"signingSecret": "…", "botToken": "…"}`. */
-  slackSecretArn: 'SLACK_SECRET_ARN',
-  /** The per-account case workflow, for `/rootkey scan` (optional: without it the command says so). */
-  caseWorkflowArn: 'CASE_WORKFLOW_ARN',
-  /** The Prevention state machine an approved "Prevent recurrence…" offer starts (optional: without it the button says prevention is unavailable). */
-  preventionWorkflowArn: 'PREVENTION_WORKFLOW_ARN',
-} as const;
+export { SLACK_FUNCTION_ENV };
 
 type Env = Record<string, string | undefined>;
 

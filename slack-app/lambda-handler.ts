@@ -9,7 +9,12 @@ import { describeError } from '../functions/core/errors';
 import type { createSlackApp } from './app';
 import { createBoltApp } from './bolt-app';
 import { awsSlackServices, requiredEnv, SLACK_FUNCTION_ENV } from './aws-services';
-import { parseSlackSecretValue, parseSlackSettings, type SlackSecrets, type SlackSettings } from './config';
+import {
+  parseSlackSecretValue,
+  parseSlackSettings,
+  type SlackSecrets,
+  type SlackSettings,
+} from '../functions/adapters/slack/slack-config';
 import type { SlackAppServices } from './services';
 
 type AwsHandler = ReturnType<ReturnType<typeof createSlackApp>['lambdaHandler']>;

@@ -3,7 +3,7 @@ import type { Logger } from '@slack/bolt';
 import { SlackApproverDirectory } from '../functions/adapters/slack/slack-approver-directory';
 import type { ApproverDirectory } from '../functions/ports/approver-directory';
 import { createSlackApp, type SlackApp, type SlackReceiverChoice } from './app';
-import { parseSlackConfig, type SlackConfig, type SlackSecrets } from './config';
+import { parseSlackConfig, type SlackConfig, type SlackSecrets } from '../functions/adapters/slack/slack-config';
 import type { SlackAppServices } from './services';
 
 /** Socket Mode when an app-level token is set (no public URL needed), HTTP on `port` otherwise. */

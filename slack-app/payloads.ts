@@ -1,8 +1,8 @@
 import * as z from '../functions/core/zod-mini';
 import { CASE_ID_PATTERN } from '../functions/core/case';
 import { InvalidInputError } from '../functions/core/errors';
-import type { ExceptionModalMetadata } from './blocks/exception-modal';
-import { BLOCK_IDS, INPUT_IDS, stepIdFromBlockId } from './blocks/ids';
+import type { ExceptionModalMetadata } from '../functions/adapters/slack/blocks/exception-modal';
+import { BLOCK_IDS, INPUT_IDS, stepIdFromBlockId } from '../functions/adapters/slack/blocks/ids';
 
 /**
  * The parts of Slack payloads the listeners use, parsed at the edge. Bolt has verified the signature;

@@ -4,7 +4,7 @@ import type { NotifierPort } from '../functions/ports/notifier';
 import type { SweepSummary } from '../functions/core/sweep-summary';
 import type { SlackNotifierBase } from '../functions/adapters/slack/slack-notifier-base';
 import { offerPrevention, type PreventionDeps } from '../functions/services/prevent-recurrence';
-import { buildPreventionOffer } from './blocks/prevention-message';
+import { buildPreventionOffer } from '../functions/adapters/slack/blocks/prevention-message';
 
 /**
  * The Slack notifier, plus "Prevent recurrence…": right after a remediated outcome is posted, it

@@ -18,6 +18,7 @@ import type { BenchmarkRow, BenchmarkSection } from '../lib/report';
 import { median, round } from '../lib/stats';
 import { startAwsStub, STUB_SLACK_SECRET, type AwsStub } from './aws-stub-server';
 import { TASK_EVENTS } from './handler-events';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 import { isTaskId } from '../../functions/handlers/task-ids';
 import { sdkPackagesOf } from '../../functions/handlers/task-ports';
 import { SLACK_BUNDLE_ALIASES } from '../../infra/constructs/slack-bundling';
@@ -238,7 +239,7 @@ function lambdaEnv(stub: AwsStub): NodeJS.ProcessEnv {
     SLACK_CHANNEL: 'C0ROOTKEYS',
     SLACK_APPROVERS: 'U0ALICE',
     SLACK_API_URL: `${stub.url}/slack/api/`,
-    READ_ROLE_NAME: 'RootKeyReadOnly',
+    READ_ROLE_NAME: DEFAULT_READ_ROLE_NAME,
     POWERTOOLS_SERVICE_NAME: 'rootkey',
     POWERTOOLS_METRICS_NAMESPACE: 'RootKey',
     POWERTOOLS_LOG_LEVEL: 'ERROR',

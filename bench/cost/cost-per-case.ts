@@ -12,13 +12,14 @@ import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-or
 import { StaticApproverDirectory } from '../../functions/adapters/slack/slack-approver-directory';
 import { SlackNotifier } from '../../functions/adapters/slack/slack-notifier';
 import { isTerminal, type DecisionAction } from '../../functions/core/case';
-import { functionNameOf, type CfnTemplate } from '../../functions/local/definition-extraction';
-import { allStates, LocalWorkflow, type LocalExecution } from '../../functions/local/local-workflow';
-import { definitionsFromTemplate, type WorkflowDefinitions } from '../../functions/local/workflow-definitions';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
+import { functionNameOf, type CfnTemplate } from '../../local-runner/definition-extraction';
+import { allStates, LocalWorkflow, type LocalExecution } from '../../local-runner/local-workflow';
+import { definitionsFromTemplate, type WorkflowDefinitions } from '../../local-runner/workflow-definitions';
 import { systemClock } from '../../functions/ports/clock';
 import { confirmRunbookStep } from '../../functions/services/confirm-runbook-step';
 import { DEFAULT_SETTINGS, type Deps } from '../../functions/services/dependencies';
-import { createLocalEvidence } from '../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../local-runner/local-evidence';
 import { recordVote } from '../../functions/services/record-vote';
 import { SlackWebApiStandin } from '../../sandbox/slack-standin/web-api';
 import { StandinWorkspace } from '../../sandbox/slack-standin/workspace';
@@ -111,7 +112,7 @@ async function createWorld(
     notifier: new SlackNotifier({ client: new WebClient(BOT_TOKEN, { slackApiUrl }), channel: CHANNEL }),
     clock: systemClock,
     // The deployed defaults, except that waits are cut short below (they cost time, not transitions).
-    settings: { ...DEFAULT_SETTINGS, readRoleName: 'RootKeyReadOnly' },
+    settings: { ...DEFAULT_SETTINGS, readRoleName: DEFAULT_READ_ROLE_NAME },
   };
   const workflow = new LocalWorkflow({ deps, definitions, taskTimeoutMs, waitMs: 1, retryIntervalMs: 0 });
   return {
@@ -571,7 +572,7 @@ function costSection(
       },
     ],
     details: [
-      `**Method.** Each path runs once through the definition \`infra/\` synthesizes, executed by the local runner (\`functions/local/local-workflow.ts\`, aws-local-stepfunctions) with every task bound to its real handler over the simulated organization, the in-memory case store, file evidence and the real Slack notifier talking to the sandbox's Web API stand-in; approvals and runbook steps go through the real vote and runbook services. From the runner's event log: every state entered and every retry is one state transition (Standard workflows bill both); every Task state that invokes a function (\`lambda:invoke\` or \`.waitForTaskToken\`) is one Lambda request, billed for the time its handler ran here (a waiting task until its Lambda returned, not the human's wait) at the function's configured memory (${memories.join('/')} MB ARM, read from the synthesized template). Waits are shortened locally; they cost time, not transitions.`,
+      `**Method.** Each path runs once through the definition \`infra/\` synthesizes, executed by the local runner (\`local-runner/local-workflow.ts\`, aws-local-stepfunctions) with every task bound to its real handler over the simulated organization, the in-memory case store, file evidence and the real Slack notifier talking to the sandbox's Web API stand-in; approvals and runbook steps go through the real vote and runbook services. From the runner's event log: every state entered and every retry is one state transition (Standard workflows bill both); every Task state that invokes a function (\`lambda:invoke\` or \`.waitForTaskToken\`) is one Lambda request, billed for the time its handler ran here (a waiting task until its Lambda returned, not the human's wait) at the function's configured memory (${memories.join('/')} MB ARM, read from the synthesized template). Waits are shortened locally; they cost time, not transitions.`,
       `**Variants.** Every path runs on its happy path and, where a human answers, again with one reminder and two verification checks: the approval task times out once (${REMINDER_TIMEOUT_MS} ms locally instead of hours), so the reminder state runs and a new request waits; reads of the simulated organization keep showing a deleted key for ${STALE_READ_MS / 1000} s of its clock, which moves past that once the first VerifyRemoval has run, so exactly two checks happen. **1-hour throttle.** Computed, not run: the Retry entry for \`TransientAwsError\` on ${throttle.state} in the synthesized definition, with its longest delays (full jitter only shortens them), against a throttle of ${THROTTLE_SECONDS} s.`,
       `**Prices.** Step Functions Standard $${AWS_PRICES.stateTransitionsPer1000} per 1,000 transitions; Lambda $${AWS_PRICES.lambdaRequestsPerMillion} per million requests and $${AWS_PRICES.lambdaArmGbSecond} per GB-second on ARM; no free tier. Local durations leave out network latency to AWS and Slack, so the table also prices every invocation at ${PESSIMISTIC_INVOCATION_MS} ms: Lambda stays a rounding error next to the transitions.`,
       [

@@ -1,4 +1,4 @@
-import { TASK_ENV, type CfnTemplate } from '../../functions/local/definition-extraction';
+import { TASK_ENV, type CfnTemplate } from '../../local-runner/definition-extraction';
 
 /** The template's functions: configured memory per task (`ROOTKEY_TASK` in each function's environment). */
 export function memoryByTask(template: CfnTemplate): Record<string, number> {

@@ -2,6 +2,7 @@ import type { Scenario } from '../../functions/adapters/sim/scenario';
 import { parseScenario } from '../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../functions/adapters/sim/simulated-organization';
 import { VirtualClock } from '../../functions/adapters/sim/virtual-clock';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 import { AdaptiveRateLimiter, pacedRunner } from '../../functions/services/adaptive-rate-limiter';
 import { DEFAULT_SCAN_CONCURRENCY, defaultScanPacing, scanAccounts } from '../../functions/services/scan-accounts';
 import type { BenchmarkSection } from '../lib/report';
@@ -33,7 +34,7 @@ export const DEFAULT_SWEEP_MODEL: SweepModel = {
   credentialReportMs: 2000,
   pollIntervalMs: 1000,
   concurrency: DEFAULT_SCAN_CONCURRENCY,
-  roleName: 'RootKeyReadOnly',
+  roleName: DEFAULT_READ_ROLE_NAME,
 };
 
 /** Round trips measured side by side (issue #18): a fast Region-local path and a slower one. */

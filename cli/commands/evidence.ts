@@ -20,7 +20,7 @@ import { INDEX_DIR, RECORDS_DIR } from '../../functions/core/evidence/evidence-l
 import { FileBlobStore } from '../../functions/adapters/local/file-blob-store';
 import type { EvidenceStorePort } from '../../functions/ports/evidence-store';
 import { BlobEvidenceStore } from '../../functions/services/blob-evidence-store';
-import { createLocalEvidence } from '../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../local-runner/local-evidence';
 import {
   readTrustedKeys,
   verifyEvidenceSnapshot,

@@ -25,7 +25,7 @@ import {
   planGuardrail,
   type GuardrailDeps,
 } from '../../functions/services/guardrails';
-import { SANDBOX_READ_ROLE_NAME } from './scan';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 
 /** Version of the `--json` document; bumped only when a field changes meaning or disappears. */
 export const GUARDRAILS_JSON_SCHEMA_VERSION = 1;
@@ -106,7 +106,7 @@ function ports(options: { sandbox?: boolean; scenario?: string; roleName?: strin
       organization: sim,
       reader: sim,
       policies: sim,
-      roleName: options.roleName ?? SANDBOX_READ_ROLE_NAME,
+      roleName: options.roleName ?? DEFAULT_READ_ROLE_NAME,
       close: () => undefined,
     };
   }

@@ -22,7 +22,7 @@ import type { OrganizationPort } from '../../functions/ports/organization';
 import type { RootKeyReaderPort } from '../../functions/ports/root-key-reader';
 import { DEFAULT_SETTINGS } from '../../functions/services/dependencies';
 import { detectAccount } from '../../functions/services/scan-accounts';
-import { SANDBOX_READ_ROLE_NAME } from './scan';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 
 /** Version of the `--format json` document; bumped only when a field changes meaning or disappears. */
 export const RUNBOOK_JSON_SCHEMA_VERSION = 1;
@@ -49,7 +49,7 @@ Options:
   --sandbox           Read the simulated organization instead of AWS (no credentials needed).
   --scenario FILE     Scenario JSON for the simulated organization (implies --sandbox).
   --role-name NAME    Role to assume where sts:AssumeRoot cannot reach (management or standalone account).
-                      Default: $ROOTKEY_READ_ROLE_NAME (sandbox: ${SANDBOX_READ_ROLE_NAME}).
+                      Default: $ROOTKEY_READ_ROLE_NAME (sandbox: ${DEFAULT_READ_ROLE_NAME}).
   -h, --help          Show this help.
 
 Exit codes: 0 printed, 2 usage error (bad flag, bad account id, variant not available,
@@ -120,7 +120,7 @@ function sandboxPorts(options: RunbookOptions): ReadPorts {
   return {
     organization: sim,
     reader: sim,
-    roleName: options['role-name'] ?? options.envRoleName ?? SANDBOX_READ_ROLE_NAME,
+    roleName: options['role-name'] ?? options.envRoleName ?? DEFAULT_READ_ROLE_NAME,
     rootPasswordKnown: (id) => sim.rootPasswordKnown(id),
     close: () => undefined,
   };

@@ -12,6 +12,7 @@ import { createAwsClients } from '../../functions/adapters/aws/organizations-cli
 import { AwsOrganization } from '../../functions/adapters/aws/aws-organization';
 import { AwsRootKeyReader } from '../../functions/adapters/aws/aws-root-key-reader';
 import type { OrganizationPort } from '../../functions/ports/organization';
+import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 import type { RootKeyReaderPort } from '../../functions/ports/root-key-reader';
 import {
   DEFAULT_SCAN_CONCURRENCY,
@@ -22,8 +23,6 @@ import {
   type ScanResult,
 } from '../../functions/services/scan-accounts';
 
-/** Role name the sandbox reads the management account through (the simulation only checks that one is given). */
-export const SANDBOX_READ_ROLE_NAME = 'RootKeyReadOnly';
 /** A progress bar only pays off when the scan takes a moment. */
 const PROGRESS_MIN_ACCOUNTS = 5;
 /** Version of the `--json` document; bumped only when a field changes meaning or disappears. */
@@ -41,7 +40,7 @@ Options:
                       when no --account is given. Not combined with --account.
   --role-name NAME    Role to assume where sts:AssumeRoot cannot reach: the management account,
                       a standalone account, or when centralized root access is off.
-                      Default: $ROOTKEY_READ_ROLE_NAME (sandbox: ${SANDBOX_READ_ROLE_NAME}).
+                      Default: $ROOTKEY_READ_ROLE_NAME (sandbox: ${DEFAULT_READ_ROLE_NAME}).
   --sandbox           Scan the simulated organization instead of AWS (no credentials needed).
   --scenario FILE     Scenario JSON for the simulated organization (implies --sandbox).
                       Default: functions/adapters/sim/scenarios/default.json.
@@ -130,7 +129,7 @@ function sandboxPorts(options: ScanOptions): ScanPorts {
     source: 'sandbox',
     organization: sim,
     reader: sim,
-    roleName: options['role-name'] ?? options.envRoleName ?? SANDBOX_READ_ROLE_NAME,
+    roleName: options['role-name'] ?? options.envRoleName ?? DEFAULT_READ_ROLE_NAME,
     close: () => undefined,
   };
 }

@@ -1,6 +1,15 @@
 import type { Trigger } from './trigger';
 
 /**
+ * Times the summary step looks at the tally before it posts whatever has been reported. The sweep
+ * waits {@link SWEEP_SUMMARY_WAIT_SECONDS} between looks (the Wait state in
+ * infra/constructs/organization-sweep.ts), so a sweep posts at most about 10 minutes after its last
+ * start: long enough for a detection that retries a throttled call, short enough to be useful.
+ */
+export const SWEEP_SUMMARY_MAX_ATTEMPTS = 20;
+export const SWEEP_SUMMARY_WAIT_SECONDS = 30;
+
+/**
  * What one account's workflow reports to its organization sweep, once (the first report wins, so a
  * retried task or a later failure of an opened case never counts an account twice):
  * - `compliant`: no root key (the case opened and closes as compliant);

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { buildPreventionResult } from '../../slack-app/blocks/prevention-message';
+import { buildPreventionResult } from '../adapters/slack/blocks/prevention-message';
 import { AwsOrganization } from '../adapters/aws/aws-organization';
 import { AwsOrganizationPolicies } from '../adapters/aws/aws-organization-policies';
 import { AwsRootCredentialsRemover } from '../adapters/aws/aws-root-credentials-remover';

@@ -1,23 +1,8 @@
+import { WORKFLOW_ENV } from '../core/shared-names';
 import { DEFAULT_SETTINGS, type WorkflowSettings } from '../services/dependencies';
 import { intEnv, optionalEnv } from './env';
 
-/** Environment variables the workflow functions read: names, ARNs and settings, never secret values. */
-export const WORKFLOW_ENV = {
-  casesTable: 'CASES_TABLE_NAME',
-  evidenceBucket: 'EVIDENCE_BUCKET_NAME',
-  /** Only the sweep's list function has it (and may write there). */
-  sweepListBucket: 'SWEEP_LIST_BUCKET_NAME',
-  evidenceKmsKey: 'EVIDENCE_KMS_KEY_ARN',
-  signingKey: 'EVIDENCE_SIGNING_KEY_ARN',
-  slackSecretArn: 'SLACK_SECRET_ARN',
-  securityHubRegion: 'SECURITY_HUB_REGION',
-  readRoleName: 'READ_ROLE_NAME',
-  requiredApprovals: 'REQUIRED_APPROVALS',
-  maxReminders: 'MAX_REMINDERS',
-  verifyMaxAttempts: 'VERIFY_MAX_ATTEMPTS',
-  verifyInitialWait: 'VERIFY_INITIAL_WAIT_SECONDS',
-  verifyMaxWait: 'VERIFY_MAX_WAIT_SECONDS',
-} as const;
+export { WORKFLOW_ENV };
 
 export type Env = Record<string, string | undefined>;
 

@@ -1,17 +1,6 @@
-/** Kinds of case events that leave an evidence record. */
-export type EvidenceEventType =
-  | 'detection'
-  | 'approval-requested'
-  | 'reminder'
-  | 'escalation'
-  | 'decision'
-  | 'action'
-  | 'runbook-step'
-  | 'verification'
-  | 'finding-update'
-  | 'outcome'
-  /** Prevention after the outcome: the offer, its approval and what changed (SCP attached, credentials deleted). */
-  | 'guardrail';
+import type { EvidenceEventType } from '../core/evidence/evidence-record';
+
+export type { EvidenceEventType };
 
 /** What a caller hands in; the recorder adds schema version, sequence, chain links, digest and signature. */
 export interface EvidenceEvent {

@@ -1,8 +1,4 @@
 import { renderCaseReportHtml, renderCaseReportMarkdown } from '../core/evidence/case-report';
-import type { ClockPort } from '../ports/clock';
-import { FileBlobStore } from '../adapters/local/file-blob-store';
-import { LocalSigner } from '../adapters/local/local-signer';
-import { BlobEvidenceStore } from './blob-evidence-store';
 import { EvidenceServiceBase, type CaseReportRenderers, type EvidenceServiceOptions } from './evidence-service-base';
 
 export { EvidenceServiceBase } from './evidence-service-base';
@@ -19,13 +15,4 @@ export class EvidenceService extends EvidenceServiceBase {
   constructor(options: EvidenceServiceOptions) {
     super({ reports: CASE_REPORTS, ...options });
   }
-}
-
-/** An EvidenceService over `<dataDir>/evidence/` signed by the local key in `<dataDir>/keys/`. */
-export function createLocalEvidence(dataDir: string, options: { clock?: ClockPort } = {}): EvidenceService {
-  return new EvidenceService({
-    store: new BlobEvidenceStore(FileBlobStore.evidenceOf(dataDir)),
-    signer: new LocalSigner(dataDir),
-    clock: options.clock,
-  });
 }

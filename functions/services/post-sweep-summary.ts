@@ -1,14 +1,7 @@
-import { summaryDue, summaryOf, type SweepSummary } from '../core/sweep-summary';
-import type { Deps } from './dependencies';
+import { SWEEP_SUMMARY_MAX_ATTEMPTS, summaryDue, summaryOf, type SweepSummary } from '../core/sweep-summary';
 
-/**
- * Times the summary step looks at the tally before it posts whatever has been reported. The sweep
- * waits {@link SWEEP_SUMMARY_WAIT_SECONDS} between looks (the Wait state in
- * infra/constructs/organization-sweep.ts), so a sweep posts at most about 10 minutes after its last
- * start: long enough for a detection that retries a throttled call, short enough to be useful.
- */
-export const SWEEP_SUMMARY_MAX_ATTEMPTS = 20;
-export const SWEEP_SUMMARY_WAIT_SECONDS = 30;
+export { SWEEP_SUMMARY_MAX_ATTEMPTS, SWEEP_SUMMARY_WAIT_SECONDS } from '../core/sweep-summary';
+import type { Deps } from './dependencies';
 
 export interface SweepSummaryInput {
   sweepId: string;

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { CASES_BY_ACCOUNT_INDEX, EXPIRES_AT_ATTRIBUTE } from '../../functions/adapters/aws/dynamo-case-store';
+import { CASES_BY_ACCOUNT_INDEX, EXPIRES_AT_ATTRIBUTE } from '../../functions/core/shared-names';
 
 export interface CaseTableProps {
   /** Customer-managed key for encryption at rest. */

@@ -1,6 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { FINDING_NOTE_AUTHOR } from '../../functions/adapters/aws/security-hub-findings';
+import { FINDING_NOTE_AUTHOR } from '../../functions/core/shared-names';
 import type { FindingWorkflowStatus } from '../../functions/core/finding-notes';
 
 /**

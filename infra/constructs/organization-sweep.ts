@@ -8,10 +8,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
-import { WORKFLOW_ENV } from '../../functions/handlers/aws-deps';
+import { WORKFLOW_ENV } from '../../functions/core/shared-names';
 import { logicalIdOf } from './task-grants';
 import { acknowledgeStateMachineGrants, RETRIED_ERRORS, stateMachineNameFor } from './remediation-workflow';
-import { SWEEP_SUMMARY_WAIT_SECONDS } from '../../functions/services/post-sweep-summary';
+import { SWEEP_SUMMARY_WAIT_SECONDS } from '../../functions/core/sweep-summary';
 
 /** State names other code refers to. */
 export const SWEEP_STATES = {

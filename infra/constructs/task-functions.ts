@@ -22,7 +22,7 @@ export interface FunctionDefaults {
 
 /**
  * How every function is bundled (esbuild through `NodejsFunction`). Exported so that the tests and
- * the local runner (`functions/local/handler-bundles.ts`) bundle exactly what `cdk deploy` ships.
+ * the local runner (`local-runner/handler-bundles.ts`) bundle exactly what `cdk deploy` ships.
  * `keepNames` keeps class and function names through minification: Lambda reports a thrown error's
  * `name` as its `errorType`, and the state machine's Retry and Catch match on it.
  */

@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { CASES_BY_ACCOUNT_INDEX, SWEEP_PREFIX } from '../../functions/adapters/aws/dynamo-case-store';
+import { CASES_BY_ACCOUNT_INDEX, SWEEP_PREFIX } from '../../functions/core/shared-names';
 import { acknowledge } from './acknowledge';
 
 /**

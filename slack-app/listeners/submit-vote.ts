@@ -3,8 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackMessageRef } from '../../functions/core/case';
 import { describeError } from '../../functions/core/errors';
 import { recordVote, type VoteInput, type VoteResult } from '../../functions/services/record-vote';
-import { buildDecisionAnnouncement, buildVoteRecorded } from '../blocks/thread-messages';
-import { failureText, lateDecisionText, voteRefusalText } from '../blocks/replies';
+import { buildDecisionAnnouncement, buildVoteRecorded } from '../../functions/adapters/slack/blocks/thread-messages';
+import { failureText, lateDecisionText, voteRefusalText } from '../../functions/adapters/slack/blocks/replies';
 import { tellUser, type ListenerContext } from './listener-context';
 
 /**

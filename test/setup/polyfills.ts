@@ -1,3 +1,3 @@
-import { installPolyfills } from '../../functions/local/polyfills';
+import { installPolyfills } from '../../local-runner/polyfills';
 
 installPolyfills();

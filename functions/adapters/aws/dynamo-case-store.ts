@@ -9,18 +9,12 @@ import {
 import { isTerminal, type Case } from '../../core/case';
 import { CaseAlreadyOpenError, CaseNotFoundError, ConcurrentUpdateError, InvalidInputError } from '../../core/errors';
 import { EMPTY_TALLY, SWEEP_OUTCOMES, type SweepOutcome, type SweepTally } from '../../core/sweep-summary';
+import { CASES_BY_ACCOUNT_INDEX, EXPIRES_AT_ATTRIBUTE, SWEEP_PREFIX } from '../../core/shared-names';
 import type { CaseStorePort } from '../../ports/case-store';
 import { awsErrorCode, callAws, toRootKeyError } from './aws-errors';
 
-/** Name of the global secondary index that lists an account's cases by opening time. */
-export const CASES_BY_ACCOUNT_INDEX = 'byAccount';
-
 const CASE_PREFIX = 'CASE#';
 const OPEN_PREFIX = 'OPEN#';
-/** Sweep tallies (`SWEEP#<sweepId>`) and the per-account reports behind them (`SWEEP#<sweepId>#<accountId>`). */
-export const SWEEP_PREFIX = 'SWEEP#';
-/** The table's TTL attribute (epoch seconds): sweep items expire, cases and locks never carry it. */
-export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
 /** Sweep items are kept a week, like the sweep lists: long enough to look into a sweep, no longer. */
 const SWEEP_ITEM_DAYS = 7;
 

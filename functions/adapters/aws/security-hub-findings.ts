@@ -6,17 +6,12 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { InvalidInputError, TransientAwsError } from '../../core/errors';
 import { FINDING_NOTE_MAX_LENGTH, truncateNote } from '../../core/finding-notes';
+import { FINDING_NOTE_AUTHOR } from '../../core/shared-names';
 import type { FindingRef, FindingsPort } from '../../ports/findings';
 import { callAws } from './aws-errors';
 
 /** The Security Hub control "IAM root user access key should not exist". */
 export const ROOT_KEY_CONTROL_ID = 'IAM.4';
-
-/**
- * `Note.UpdatedBy` of every note rootkey writes. The task roles may only write notes by this author
- * (`securityhub:ASFFSyntaxPath/Note.UpdatedBy`, infra/constructs/finding-grants.ts).
- */
-export const FINDING_NOTE_AUTHOR = 'rootkey';
 
 /** Unprocessed-finding codes that may succeed when tried again. */
 const RETRYABLE_UNPROCESSED = new Set(['ConcurrentUpdateError', 'InternalFailure']);

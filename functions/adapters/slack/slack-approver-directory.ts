@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { systemClock, type ClockPort } from '../../ports/clock';
 import type { ApproverDirectory } from '../../ports/approver-directory';
-import { mentionGroup, mentionUser } from '../../../slack-app/blocks/escape-slack-text';
+import { mentionGroup, mentionUser } from './blocks/escape-slack-text';
 
 export interface SlackApproverDirectoryOptions {
   /** A WebClient with the bot token (scope `usergroups:read` when a group is used). */

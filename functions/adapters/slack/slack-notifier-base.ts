@@ -5,19 +5,10 @@ import type { Runbook } from '../../core/runbook';
 import type { SweepSummary } from '../../core/sweep-summary';
 import { systemClock, type ClockPort } from '../../ports/clock';
 import type { NotifierPort } from '../../ports/notifier';
-import {
-  buildApprovalRecord,
-  buildApprovalRequest,
-  type SlackMessage,
-} from '../../../slack-app/blocks/approval-message';
-import { buildRunbookStepMessage } from '../../../slack-app/blocks/runbook-step-message';
-import { buildSweepSummary } from '../../../slack-app/blocks/sweep-summary-message';
-import {
-  buildOutcome,
-  buildProgress,
-  buildReminder,
-  buildRunbookStepReminder,
-} from '../../../slack-app/blocks/thread-messages';
+import { buildApprovalRecord, buildApprovalRequest, type SlackMessage } from './blocks/approval-message';
+import { buildRunbookStepMessage } from './blocks/runbook-step-message';
+import { buildSweepSummary } from './blocks/sweep-summary-message';
+import { buildOutcome, buildProgress, buildReminder, buildRunbookStepReminder } from './blocks/thread-messages';
 
 export interface SlackNotifierBaseOptions {
   /** A WebClient with the bot token (and `slackApiUrl` when a stand-in or proxy is used). */

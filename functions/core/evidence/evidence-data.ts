@@ -1,5 +1,5 @@
 import * as z from '../zod-mini';
-import type { EvidenceEventType } from '../../ports/evidence-recorder';
+import type { EvidenceEventType } from './evidence-record';
 import { InvalidInputError } from '../errors';
 
 /**

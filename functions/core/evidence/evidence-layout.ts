@@ -1,7 +1,12 @@
-import type { EvidenceEventType } from '../../ports/evidence-recorder';
 import { isAccountId } from '../account';
 import { InvalidInputError } from '../errors';
-import { EVIDENCE_EVENT_TYPES, SAFE_CASE_ID, type EvidenceIndexEntry, type EvidenceRecord } from './evidence-record';
+import {
+  EVIDENCE_EVENT_TYPES,
+  SAFE_CASE_ID,
+  type EvidenceEventType,
+  type EvidenceIndexEntry,
+  type EvidenceRecord,
+} from './evidence-record';
 
 /**
  * Where evidence lives, relative to the evidence root (a folder, or an S3 prefix):

@@ -2,13 +2,27 @@ import { createHash } from 'node:crypto';
 import * as z from '../zod-mini';
 import { isAccountId } from '../account';
 import { COMPLIANCE_REFERENCES, type ComplianceReference } from '../compliance-references';
-import type { EvidenceEventType } from '../../ports/evidence-recorder';
 import { canonicalize } from './canonical-json';
 
 /** Bump only with a migration note: verifiers dispatch on it. */
 export const EVIDENCE_SCHEMA_VERSION = 'rootkey.evidence/v1';
 /** Schema of the per-account index entries that serialize appends (see evidence-layout.ts). */
 export const EVIDENCE_INDEX_SCHEMA_VERSION = 'rootkey.evidence-index/v1';
+
+/** Kinds of case events that leave an evidence record. */
+export type EvidenceEventType =
+  | 'detection'
+  | 'approval-requested'
+  | 'reminder'
+  | 'escalation'
+  | 'decision'
+  | 'action'
+  | 'runbook-step'
+  | 'verification'
+  | 'finding-update'
+  | 'outcome'
+  /** Prevention after the outcome: the offer, its approval and what changed (SCP attached, credentials deleted). */
+  | 'guardrail';
 
 export const EVIDENCE_EVENT_TYPES: readonly EvidenceEventType[] = [
   'detection',

@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { WebClient } from '@slack/web-api';
-import { parseSlackSecretValue, parseSlackSettings } from '../../../slack-app/config';
+import { parseSlackSecretValue, parseSlackSettings } from '../../adapters/slack/slack-config';
 import { s3ConsoleUrl } from '../../adapters/aws/s3-console-url';
 import { SlackNotifierBase } from '../../adapters/slack/slack-notifier-base';
 import type { Runbook } from '../../core/runbook';

@@ -5,11 +5,9 @@ import type { SweepSummary } from '../../core/sweep-summary';
 import { describeError } from '../../core/errors';
 import type { NotifierPort } from '../../ports/notifier';
 import type { WorkflowStarterPort } from '../../ports/workflow-callbacks';
+import { PREVENTION_WORKFLOW_ENV } from '../../core/shared-names';
 import { optionalEnv } from '../env';
 import type { Env } from '../workflow-env';
-
-/** The Prevention state machine's ARN (optional: without it no offer is made in AWS). */
-export const PREVENTION_WORKFLOW_ENV = 'PREVENTION_WORKFLOW_ARN';
 
 /**
  * The record-outcome function's notifier in AWS: after the outcome message of a remediated case it

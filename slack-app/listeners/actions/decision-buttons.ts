@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { DecisionAction } from '../../../functions/core/case';
-import { ACTION_IDS } from '../../blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import { parseButtonClick } from '../../payloads';
 import type { ListenerContext } from '../listener-context';
 import { submitVote } from '../submit-vote';

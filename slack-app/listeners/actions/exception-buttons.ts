@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { isAuthorizedApprover, waitingState } from '../../../functions/core/approval-policy';
-import { buildExceptionModal, type ExceptionAction } from '../../blocks/exception-modal';
-import { ACTION_IDS } from '../../blocks/ids';
-import { voteRefusalText } from '../../blocks/replies';
+import { buildExceptionModal, type ExceptionAction } from '../../../functions/adapters/slack/blocks/exception-modal';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
+import { voteRefusalText } from '../../../functions/adapters/slack/blocks/replies';
 import { parseButtonClick } from '../../payloads';
 import { tellUser, type ListenerContext } from '../listener-context';
 

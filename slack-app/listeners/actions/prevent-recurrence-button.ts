@@ -7,13 +7,13 @@ import {
   votePrevention,
 } from '../../../functions/services/prevent-recurrence';
 import { parseButtonClick } from '../../payloads';
-import { failureText } from '../../blocks/replies';
+import { failureText } from '../../../functions/adapters/slack/blocks/replies';
 import {
   PREVENTION_ACTION_ID,
   buildPreventionApplying,
   buildPreventionResult,
   buildPreventionVoteRecorded,
-} from '../../blocks/prevention-message';
+} from '../../../functions/adapters/slack/blocks/prevention-message';
 import { tellUser, type ListenerContext } from '../listener-context';
 
 /**

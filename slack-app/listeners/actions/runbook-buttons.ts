@@ -5,9 +5,13 @@ import {
   requestVerifyNow,
   type RunbookClickResult,
 } from '../../../functions/services/confirm-runbook-step';
-import { ACTION_IDS } from '../../blocks/ids';
-import { runbookExpiredText, runbookRefusalText, runbookSentText } from '../../blocks/replies';
-import { buildRunbookStepDone } from '../../blocks/runbook-step-message';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
+import {
+  runbookExpiredText,
+  runbookRefusalText,
+  runbookSentText,
+} from '../../../functions/adapters/slack/blocks/replies';
+import { buildRunbookStepDone } from '../../../functions/adapters/slack/blocks/runbook-step-message';
 import { parseButtonClick, stepIdOf, type ButtonClick } from '../../payloads';
 import { tellUser, type ListenerContext } from '../listener-context';
 import type { WebClient } from '@slack/web-api';

@@ -2,8 +2,13 @@ import type { App } from '@slack/bolt';
 import { isAccountId } from '../../../functions/core/account';
 import { isAuthorizedApprover } from '../../../functions/core/approval-policy';
 import { describeError } from '../../../functions/core/errors';
-import { helpReply, scanStartedReply, statusReply, usageReply } from '../../blocks/command-replies';
-import { voteRefusalText } from '../../blocks/replies';
+import {
+  helpReply,
+  scanStartedReply,
+  statusReply,
+  usageReply,
+} from '../../../functions/adapters/slack/blocks/command-replies';
+import { voteRefusalText } from '../../../functions/adapters/slack/blocks/replies';
 import { parseCommand } from '../../payloads';
 import type { ListenerContext } from '../listener-context';
 

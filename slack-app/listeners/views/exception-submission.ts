@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { hasErrors, readExceptionForm } from '../../../functions/core/approval-policy';
-import { exceptionErrorsForModal } from '../../blocks/exception-modal';
-import { VIEW_IDS } from '../../blocks/ids';
+import { exceptionErrorsForModal } from '../../../functions/adapters/slack/blocks/exception-modal';
+import { VIEW_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import { parseExceptionSubmission } from '../../payloads';
 import type { ListenerContext } from '../listener-context';
 import { submitVote } from '../submit-vote';

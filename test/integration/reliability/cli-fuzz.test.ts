@@ -14,7 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import type { CliIO } from '../../../cli/io';
 import { main } from '../../../cli/main';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { hostileString } from '../../support/reliability/json-mutations';
 import { describeCounts, ReliabilityRecorder } from '../../support/reliability/reliability-results';
 

@@ -14,7 +14,8 @@ import {
   type TrustedKey,
 } from '../../../functions/core/evidence/evidence-signature';
 import type { EvidenceSignerPort } from '../../../functions/ports/evidence-signer';
-import { createLocalEvidence, EvidenceService } from '../../../functions/services/evidence-service';
+import { EvidenceService } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { ReliabilityRecorder } from '../../support/reliability/reliability-results';
 import { s3BucketDouble } from '../../support/evidence/s3-bucket-double';
 import { fakeKmsKey, signDigestLikeKms } from '../../support/evidence/fake-kms-ecdsa';

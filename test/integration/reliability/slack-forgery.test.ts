@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import type { Case } from '../../../functions/core/case';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import { describeCounts, ReliabilityRecorder } from '../../support/reliability/reliability-results';
 import { awaitingCase, APPROVAL_MESSAGE } from '../../support/slack/case-fixture';
 import { buttonClickBody, signSlackRequest, slashCommandBody } from '../../support/slack/signed-requests';

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandboxServer, type RunningSandbox } from '../../../sandbox/sandbox-server';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import { allowedHosts, exposureWarning, isExactJson } from '../../../sandbox/request-guard';
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
 import { maskAccessKeyId } from '../../../functions/core/root-key';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import {
   ALICE,
   BOB,

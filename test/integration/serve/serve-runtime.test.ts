@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import { createServeRuntime } from '../../../serve/serve-runtime';
 import { startServeServer, type RunningServe } from '../../../serve/serve-server';
 import { resolveServeSettings } from '../../../serve/serve-settings';

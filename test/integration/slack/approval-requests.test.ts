@@ -1,7 +1,7 @@
 import type { Case, Decision } from '../../../functions/core/case';
 import { awaitingCase, APPROVAL_MESSAGE } from '../../support/slack/case-fixture';
 import { buttonClickBody, signSlackRequest } from '../../support/slack/signed-requests';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import {
   ALICE,
   BOB,

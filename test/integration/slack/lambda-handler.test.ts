@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MemoryCaseStore } from '../../../functions/adapters/local/memory-case-store';
 import { StaticApproverDirectory } from '../../../functions/adapters/slack/slack-approver-directory';
-import { ACTION_IDS } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS } from '../../../functions/adapters/slack/blocks/ids';
 import {
   awsSlackSetup,
   createSlackLambdaHandler,

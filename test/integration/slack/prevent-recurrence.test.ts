@@ -10,10 +10,10 @@ import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated
 import { parseScenario } from '../../../functions/adapters/sim/scenario';
 import { AccessDeniedError } from '../../../functions/core/errors';
 import { systemClock } from '../../../functions/ports/clock';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import type { PreventionDeps } from '../../../functions/services/prevent-recurrence';
 import { createSlackApp, type SlackApp } from '../../../slack-app/app';
-import { PREVENTION_ACTION_ID } from '../../../slack-app/blocks/prevention-message';
+import { PREVENTION_ACTION_ID } from '../../../functions/adapters/slack/blocks/prevention-message';
 import { PreventionOfferingNotifier } from '../../../slack-app/prevention-offer-notifier';
 import { caseFixture } from '../../support/workflow/case-fixture';
 import { buttonClickBody, sendToSlackApp, type SlackUser } from '../../support/slack/signed-requests';

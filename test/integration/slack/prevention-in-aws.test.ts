@@ -12,10 +12,10 @@ import { SlackNotifier } from '../../../functions/adapters/slack/slack-notifier'
 import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
 import { parseScenario } from '../../../functions/adapters/sim/scenario';
 import { systemClock } from '../../../functions/ports/clock';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { createSlackApp, type SlackApp } from '../../../slack-app/app';
 import { awsSlackServices, SLACK_FUNCTION_ENV } from '../../../slack-app/aws-services';
-import { PREVENTION_ACTION_ID } from '../../../slack-app/blocks/prevention-message';
+import { PREVENTION_ACTION_ID } from '../../../functions/adapters/slack/blocks/prevention-message';
 import { PreventionOfferingNotifier } from '../../../slack-app/prevention-offer-notifier';
 import { caseFixture } from '../../support/workflow/case-fixture';
 import { buttonClickBody, sendToSlackApp, type SlackUser } from '../../support/slack/signed-requests';

@@ -1,6 +1,6 @@
-import { runbookText } from '../../../slack-app/blocks/runbook-step-message';
+import { runbookText } from '../../../functions/adapters/slack/blocks/runbook-step-message';
 import { runbookForCase } from '../../../functions/core/runbook';
-import { ACTION_IDS, runbookStepBlockId } from '../../../slack-app/blocks/ids';
+import { ACTION_IDS, runbookStepBlockId } from '../../../functions/adapters/slack/blocks/ids';
 import { APPROVAL_MESSAGE, awaitingCase, NOW, runbookCase } from '../../support/slack/case-fixture';
 import { buttonClickBody } from '../../support/slack/signed-requests';
 import {

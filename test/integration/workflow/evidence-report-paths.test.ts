@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvidenceData } from '../../../functions/core/evidence/evidence-data';
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { testWorkflowDefinitions } from '../../support/workflow/definitions';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { requestVerifyNow } from '../../../functions/services/confirm-runbook-step';
 import {
   approve,

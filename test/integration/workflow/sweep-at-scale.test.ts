@@ -1,6 +1,6 @@
 import { parseScenario } from '../../../functions/adapters/sim/scenario';
-import type { WorkflowEvent } from '../../../functions/local/local-workflow';
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowEvent } from '../../../local-runner/local-workflow';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import { createWorld, type WorkflowWorld } from '../../support/workflow/workflow-fixture';
 

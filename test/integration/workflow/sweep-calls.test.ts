@@ -1,5 +1,5 @@
 import { parseScenario } from '../../../functions/adapters/sim/scenario';
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import { createWorld, type WorkflowWorld } from '../../support/workflow/workflow-fixture';
 

@@ -1,6 +1,6 @@
 import { parseScenario } from '../../../functions/adapters/sim/scenario';
 import { SlackUnavailableError } from '../../../functions/core/errors';
-import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { SWEEP_STATES } from '../../../infra/constructs/organization-sweep';
 import { createWorld, until, type WorkflowWorld } from '../../support/workflow/workflow-fixture';
 

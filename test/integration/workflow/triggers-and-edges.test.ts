@@ -1,4 +1,4 @@
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 import {
   approve,

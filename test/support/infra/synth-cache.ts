@@ -6,7 +6,7 @@ const REPO = join(__dirname, '..', '..', '..');
 /** Where synthesized results are kept between test files (and runs): one JSON file per source state and context. */
 export const SYNTH_CACHE_DIR = join(REPO, 'node_modules', '.cache', 'rootkey-test-synth');
 /** What a synthesis reads: the CDK app, the code it imports for names and options, the context and the locked dependencies. */
-const SOURCES = ['infra', 'functions', 'slack-app'];
+const SOURCES = ['infra', 'functions', 'local-runner', 'slack-app'];
 const FILES = ['cdk.json', 'package-lock.json'];
 
 let fingerprint: string | undefined;

@@ -7,7 +7,8 @@ import defaultScenario from '../../../functions/adapters/sim/scenarios/default.j
 import { MemoryCaseStore } from '../../../functions/adapters/local/memory-case-store';
 import type { Case, Decision, DecisionAction } from '../../../functions/core/case';
 import type { EvidenceEventType } from '../../../functions/ports/evidence-recorder';
-import { createLocalEvidence, type EvidenceService } from '../../../functions/services/evidence-service';
+import type { EvidenceService } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from '../../../functions/services/dependencies';
 import { detectAccount } from '../../../functions/services/scan-accounts';
 import { openCaseForTrigger } from '../../../functions/services/open-case';

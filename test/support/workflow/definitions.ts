@@ -1,4 +1,4 @@
-import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { synthesizeWorkflowDefinitions, type WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { cachedSynthesis } from '../infra/synth-cache';
 
 /**

@@ -6,7 +6,7 @@ import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated
 import type { Case } from '../../../functions/core/case';
 import { systemClock } from '../../../functions/ports/clock';
 import type { Deps } from '../../../functions/services/dependencies';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { RecordingNotifier } from './recording-notifier';
 import { FAST_SETTINGS, workflowScenario } from './workflow-fixture';
 

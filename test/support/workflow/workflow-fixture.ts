@@ -6,12 +6,12 @@ import { StaticApproverDirectory } from '../../../functions/adapters/slack/slack
 import { parseScenario, type Scenario } from '../../../functions/adapters/sim/scenario';
 import { SimulatedOrganization } from '../../../functions/adapters/sim/simulated-organization';
 import type { Case, DecisionAction } from '../../../functions/core/case';
-import { LocalWorkflow, type LocalExecution, type LocalWorkflowOptions } from '../../../functions/local/local-workflow';
-import { handlerSourceFromEnv } from '../../../functions/local/handler-bundles';
-import type { WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
+import { LocalWorkflow, type LocalExecution, type LocalWorkflowOptions } from '../../../local-runner/local-workflow';
+import { handlerSourceFromEnv } from '../../../local-runner/handler-bundles';
+import type { WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
 import { systemClock } from '../../../functions/ports/clock';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from '../../../functions/services/dependencies';
-import { createLocalEvidence } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { verifyStoredEvidence } from '../../../functions/services/verify-stored-evidence';
 import { confirmRunbookStep } from '../../../functions/services/confirm-runbook-step';
 import { recordVote, type VoteResult } from '../../../functions/services/record-vote';

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../../functions/core/errors';
 import { createDetectRootKeysHandler } from '../../../functions/handlers/detect-root-keys';
 import { createRequestApprovalHandler } from '../../../functions/handlers/request-approval';
 import { createVerifyRemovalHandler } from '../../../functions/handlers/verify-removal';
-import { LocalWorkflowCallbacks } from '../../../functions/local/local-workflow-callbacks';
+import { LocalWorkflowCallbacks } from '../../../local-runner/local-workflow-callbacks';
 import { caseFixture } from '../../support/workflow/case-fixture';
 import { serviceDeps, type ServiceDeps } from '../../support/workflow/service-deps';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { ConcurrentUpdateError, RootKeyError, TransientAwsError } from '../../../functions/core/errors';
 import { BUNDLING, ESBUILD_OPTIONS, REPO_ROOT } from '../../../infra/constructs/task-functions';
-import { allStates } from '../../../functions/local/local-workflow';
+import { allStates } from '../../../local-runner/local-workflow';
 import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 
 /**

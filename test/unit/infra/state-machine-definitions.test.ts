@@ -1,8 +1,8 @@
 import aslValidator from 'asl-validator';
 import { TRANSIENT_ERROR_NAMES } from '../../../functions/core/errors';
-import { allStates } from '../../../functions/local/local-workflow';
-import { definitionsFromTemplate, type WorkflowDefinitions } from '../../../functions/local/workflow-definitions';
-import { type CfnTemplate } from '../../../functions/local/definition-extraction';
+import { allStates } from '../../../local-runner/local-workflow';
+import { definitionsFromTemplate, type WorkflowDefinitions } from '../../../local-runner/workflow-definitions';
+import { type CfnTemplate } from '../../../local-runner/definition-extraction';
 import { RETRIED_ERRORS } from '../../../infra/constructs/remediation-workflow';
 import { RETRY_BUDGETS, RETRY_ORDER } from '../../../functions/core/retry-budget';
 import { synthesizeApp, type TemplateJson } from '../../support/infra/synth';

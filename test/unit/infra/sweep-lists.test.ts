@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { WORKFLOW_ENV } from '../../../functions/handlers/aws-deps';
+import { WORKFLOW_ENV } from '../../../functions/core/shared-names';
 import { SWEEP_LIST_EXPIRY_DAYS } from '../../../infra/constructs/organization-sweep';
 import {
   actionsOf,

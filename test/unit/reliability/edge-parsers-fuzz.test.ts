@@ -4,7 +4,11 @@ import { InvalidInputError } from '../../../functions/core/errors';
 import { normalizeTrigger, type TriggerIntake } from '../../../functions/core/normalize-trigger';
 import { parseScenario, parseScenarioText } from '../../../functions/adapters/sim/scenario';
 import defaultScenario from '../../../functions/adapters/sim/scenarios/default.json';
-import { parseSlackSecrets, parseSlackSecretValue, parseSlackSettings } from '../../../slack-app/config';
+import {
+  parseSlackSecrets,
+  parseSlackSecretValue,
+  parseSlackSettings,
+} from '../../../functions/adapters/slack/slack-config';
 import { parseButtonClick, parseCommand, parseExceptionSubmission } from '../../../slack-app/payloads';
 import { hostileJson, hostileString, mutationsOf } from '../../support/reliability/json-mutations';
 import { describeCounts, ReliabilityRecorder } from '../../support/reliability/reliability-results';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TaskTokenExpiredError } from '../../../functions/core/errors';
-import { LocalWorkflowCallbacks } from '../../../functions/local/local-workflow-callbacks';
+import { LocalWorkflowCallbacks } from '../../../local-runner/local-workflow-callbacks';
 import { CheckpointStore, DurableWorkflowCallbacks, ParkedAnswers } from '../../../serve/durable-waits';
 
 describe('DurableWorkflowCallbacks', () => {

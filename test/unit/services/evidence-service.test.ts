@@ -7,7 +7,8 @@ import type { EvidenceRecord } from '../../../functions/core/evidence/evidence-r
 import { LocalSigner } from '../../../functions/adapters/local/local-signer';
 import type { EvidenceEvent, EvidenceEventType } from '../../../functions/ports/evidence-recorder';
 import type { EvidenceStorePort } from '../../../functions/ports/evidence-store';
-import { EvidenceService, createLocalEvidence } from '../../../functions/services/evidence-service';
+import { EvidenceService } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { ACCOUNTS, caseIdFor } from '../../support/evidence/evidence-fixture';
 import { useTempDir } from '../../support/evidence/temp-dir';
 import { fileEvidenceStore } from '../../support/evidence/evidence-stores';

@@ -7,7 +7,8 @@ import { parseScenario } from '../../../functions/adapters/sim/scenario';
 import { AccessDeniedError } from '../../../functions/core/errors';
 import { systemClock } from '../../../functions/ports/clock';
 import type { ApproverDirectory } from '../../../functions/ports/approver-directory';
-import { createLocalEvidence, type EvidenceService } from '../../../functions/services/evidence-service';
+import type { EvidenceService } from '../../../functions/services/evidence-service';
+import { createLocalEvidence } from '../../../local-runner/local-evidence';
 import { offerPrevention, votePrevention, type PreventionDeps } from '../../../functions/services/prevent-recurrence';
 import { caseFixture } from '../../support/workflow/case-fixture';
 

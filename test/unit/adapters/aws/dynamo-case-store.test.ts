@@ -12,7 +12,8 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CASES_BY_ACCOUNT_INDEX, DynamoCaseStore } from '../../../../functions/adapters/aws/dynamo-case-store';
+import { DynamoCaseStore } from '../../../../functions/adapters/aws/dynamo-case-store';
+import { CASES_BY_ACCOUNT_INDEX } from '../../../../functions/core/shared-names';
 import type { AccountPosture } from '../../../../functions/core/account-posture';
 import { openCase, type Case } from '../../../../functions/core/case';
 import {
