@@ -66,9 +66,14 @@ describe('the organization sweep summary', () => {
       tally: { compliant: 5, 'case-opened': 3, 'case-already-open': 0, error: 0 },
       unreported: 0,
     });
+    // The accounts' own workflows run on after they reported to the sweep: wait for their last steps.
     await until(
-      async () => (world!.notifier.calls.filter((c) => c.method === 'requestApproval').length === 3 ? true : undefined),
-      'the three approval requests',
+      async () =>
+        world!.notifier.calls.filter((c) => c.method === 'requestApproval').length === 3 &&
+        world!.notifier.calls.filter((c) => c.method === 'outcome').length >= 5
+          ? true
+          : undefined,
+      "the three approval requests and the compliant accounts' outcomes",
     );
     // Besides the summary, only cases reach the notifier: the compliant cases' outcomes, which the
     // Slack notifier does not post (slack-adapters.test.ts), and the approval requests.
