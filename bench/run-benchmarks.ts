@@ -20,7 +20,7 @@ import {
   DEFAULT_SLACK_LAMBDA_MODEL,
   QUICK_SLACK_LAMBDA_MODEL,
 } from './slack-lambda/slack-lambda-clicks';
-import { benchmarkOrganizationSweep } from './sweep/organization-sweep';
+import { benchmarkOrganizationSweep, DEFAULT_SWEEP_MODEL } from './sweep/organization-sweep';
 
 const REPO = join(__dirname, '..');
 
@@ -38,7 +38,12 @@ const BENCHMARKS: Benchmark[] = [
     title: 'Slack clicks through the Lambda function',
     run: (p, o) => benchmarkSlackLambda(p, o.quick ? QUICK_SLACK_LAMBDA_MODEL : DEFAULT_SLACK_LAMBDA_MODEL),
   },
-  { id: 'sweep', title: 'Organization sweep', run: (p) => benchmarkOrganizationSweep(p) },
+  {
+    id: 'sweep',
+    title: 'Organization sweep',
+    run: (p, o) =>
+      benchmarkOrganizationSweep(p, o.quick ? { ...DEFAULT_SWEEP_MODEL, accounts: 1_000 } : DEFAULT_SWEEP_MODEL),
+  },
   { id: 'cost', title: 'Cost per case', run: (p) => benchmarkCostPerCase(p) },
 ];
 
