@@ -13,6 +13,10 @@ const common = {
   setupFilesAfterEnv: ['<rootDir>/test/setup/matchers.ts'],
 };
 module.exports = {
+  // One worker per core: jest's default (cores − 1) runs one test file at a time on a 2-core machine,
+  // and the suites mostly wait on child processes and local servers, so the main process keeps up.
+  // Measured on 2 cores: 5 min 14 s with the default, 2 min 50 s with this.
+  maxWorkers: '100%',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },

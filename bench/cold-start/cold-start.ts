@@ -88,7 +88,7 @@ export function infraBundlingOptions(repo = REPO): BundlingOptions & { source: s
   };
 }
 
-interface Bundled {
+export interface Bundled {
   entry: LambdaEntry;
   outfile: string;
   bytes: number;
@@ -115,7 +115,7 @@ function packagesBySize(metafile: Metafile, outfile: string): { name: string; by
 }
 
 /** Bundles one entry as CDK's NodejsFunction does (`esbuild --bundle … --platform=node --format=cjs`). */
-async function bundle(entry: LambdaEntry, outDir: string, options: BundlingOptions): Promise<Bundled> {
+export async function bundle(entry: LambdaEntry, outDir: string, options: BundlingOptions): Promise<Bundled> {
   const outfile = join(outDir, entry.name, 'index.js');
   const result = await build({
     entryPoints: [entry.file],
@@ -181,6 +181,7 @@ export function slackClickEvent(
   signingSecret: string,
   responseUrl: string,
   now = Math.floor(Date.now() / 1000),
+  caseId = 'RK-123456789012-20260101000000-ab12',
 ): unknown {
   const payload = {
     type: 'block_actions',
@@ -198,7 +199,7 @@ export function slackClickEvent(
         type: 'button',
         action_id: 'rootkey.decide.delete',
         block_id: 'rootkey.decision-actions',
-        value: 'RK-123456789012-20260101000000-ab12',
+        value: caseId,
         action_ts: `${now}.000000`,
       },
     ],
@@ -220,7 +221,7 @@ export function slackClickEvent(
 }
 
 /** Environment of the fresh process: names and ARNs as in Lambda, every AWS endpoint at the local stub. */
-function lambdaEnv(stub: AwsStub): NodeJS.ProcessEnv {
+export function lambdaEnv(stub: AwsStub): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     // Resolves packages for both variants from the installed node_modules (Lambda's runtime ships @aws-sdk).
@@ -247,7 +248,7 @@ function lambdaEnv(stub: AwsStub): NodeJS.ProcessEnv {
 }
 
 /** The deployed variant runs with the functions' NODE_OPTIONS (`--enable-source-maps`), as in Lambda. */
-function deployedEnv(env: NodeJS.ProcessEnv, options: BundlingOptions): NodeJS.ProcessEnv {
+export function deployedEnv(env: NodeJS.ProcessEnv, options: BundlingOptions): NodeJS.ProcessEnv {
   return options.nodeOptions ? { ...env, NODE_OPTIONS: options.nodeOptions } : env;
 }
 

@@ -266,14 +266,6 @@ export async function benchmarkSlackAck(
                 : `not every click was answered 200: ${JSON.stringify(ackFirst.statuses)}`,
             }),
       },
-      {
-        benchmark:
-          'Slack: time to HTTP response per click through AwsLambdaReceiver, cold (fresh process) and warm, AWS and Slack answered by stubs with stated latency',
-        figure: 'not measured in this run',
-        comparison: '–',
-        goal: 'p99 < 1,000 ms cold, < 300 ms warm',
-        note: 'the harness (the bundled Slack function in a fresh process against a stateful AWS stub with set latencies) is not written yet; "One click at a time" below is the closest figure measured (HTTP receiver, processBeforeResponse, no cold start).',
-      },
     ],
     details: [
       `**Method.** The real Bolt app (\`createSlackApp\`, HTTP receiver, signature verification on) runs in its own Node process on loopback with the in-memory case store, file evidence signed with a local key, the local workflow callbacks and the approver directory (user group lookup through the sandbox's Slack Web API stand-in, \`sandbox/slack-standin/web-api.ts\`, which also receives the app's message updates and replies). ${model.cases} cases await approval. After ${model.warmupClicks} warm-up clicks, the benchmark process sends ${model.clicks} "Delete the key" clicks at once — every sandbox user (two approvers, one outsider) on every case, shuffled — each signed with \`signSlackRequest\` from \`sandbox/slack-standin/interactions.ts\`, and times each until the HTTP answer. Percentiles interpolate between ranks.`,
@@ -281,7 +273,7 @@ export async function benchmarkSlackAck(
       `**CPU.** The app process spent ${ms(ackFirst.appCpuMs)} of CPU on the ${model.clicks} clicks (${round(ackFirst.appCpuMs / model.clicks, 1)} ms per click: signature check, vote, evidence, Slack updates), the Web API stand-in ${ms(ackFirst.slackApiCpuMs)}. Every request is acked on one event loop, and the work of the clicks already acked runs on the same loop; on a busy machine (see the load average in the header) the acks queue behind it.`,
       `**One click at a time.** ${model.singleClicks} clicks sent one after the other, each on its own case: median ${ms(ackFirst.singleP50)} ack first, ${ms(afterWork.singleP50)} answered after the work. In AWS every request is its own Lambda invocation (no shared event loop), so the second figure plus a cold start is what one click costs there; the burst above is what one sandbox or self-hosted HTTP process sees.`,
       `**Floor.** The control run answers the same ${model.clicks} clicks with every listener suspended right after its \`ack()\` (a wrapper around the receiver's ack in \`bench/slack-ack/ack-server.ts\`): p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}. That is what receiving, verifying and dispatching alone cost on this machine at this load; the distance to the first figure is the work after the ack competing for the same event loop.`,
-      `**Comparison.** With \`processBeforeResponse\` the answer goes out only when the listener has recorded the vote, written evidence, answered the workflow and updated Slack: that is how \`AwsLambdaReceiver\` behaves (the Lambda returns once the listeners are done), so it is the figure to expect behind API Gateway, minus the Lambda cold start.`,
+      `**Comparison.** With \`processBeforeResponse\` the answer goes out only when the listener has recorded the vote, written evidence, answered the workflow and updated Slack: that is how \`AwsLambdaReceiver\` behaves (the Lambda returns once the listeners are done), so it is the figure to expect behind API Gateway, minus the Lambda cold start; the "Slack clicks through the Lambda function" section measures that directly on the bundled function.`,
     ],
     data: { model, ackFirst, afterWork, floor },
   };

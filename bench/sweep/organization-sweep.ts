@@ -5,10 +5,23 @@ import { VirtualClock } from '../../functions/adapters/sim/virtual-clock';
 import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 import { AdaptiveRateLimiter, pacedRunner } from '../../functions/services/adaptive-rate-limiter';
 import { DEFAULT_SCAN_CONCURRENCY, defaultScanPacing, scanAccounts } from '../../functions/services/scan-accounts';
-import type { BenchmarkSection } from '../lib/report';
+import type { BenchmarkRow, BenchmarkSection } from '../lib/report';
 import { seededRandom } from '../lib/seeded-random';
 import { median, round } from '../lib/stats';
 import { scanWithCredentialReports } from './credential-report-scan';
+import { MemoryCaseStore } from '../../functions/adapters/local/memory-case-store';
+import { DEFAULT_MAX_ATTEMPTS } from '../../functions/adapters/aws/clients';
+import { synthesizeWorkflowDefinitions } from '../../local-runner/workflow-definitions';
+import { DEFAULT_SETTINGS } from '../../functions/services/dependencies';
+import { detectForTrigger } from '../../functions/services/detect-for-trigger';
+import {
+  deployedSweepShape,
+  maxConcurrencyForLimit,
+  simulateDeployedSweep,
+  type DeployedSweepResult,
+  type DeployedSweepShape,
+  type SdkRetry,
+} from './deployed-sweep-model';
 
 /** The modeled organization and AWS behaviour. AWS publishes no STS/IAM request rates; these are planning figures. */
 export interface SweepModel {
@@ -225,6 +238,137 @@ async function runCredentialReportScan(model: SweepModel, progress: Progress): P
 
 const fmt = (n: number, digits = 1) => round(n, digits).toLocaleString('en-US');
 
+/**
+ * The SDK's standard retry mode inside each Lambda: `DEFAULT_MAX_ATTEMPTS` attempts (functions/adapters/aws/clients.ts),
+ * full-jitter backoff on throttling with base 500 ms, capped at 20 s (@smithy/core retry constants
+ * THROTTLING_RETRY_DELAY_BASE and MAXIMUM_RETRY_DELAY; https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ */
+export const DEPLOYED_SDK_RETRY: SdkRetry = {
+  maxAttempts: DEFAULT_MAX_ATTEMPTS,
+  throttlingBaseMs: 500,
+  maxDelayMs: 20_000,
+};
+
+/**
+ * The calls the deployed detection task makes for one compliant member account as the sweep hands it
+ * over (`trigger.known`), counted by running the real service (`detectForTrigger`) against the
+ * simulated organization: caller calls (STS, Organizations) and calls in the account's session (IAM).
+ */
+export async function detectionCallsPerCompliantAccount(
+  model: SweepModel,
+): Promise<{ caller: number; account: number; byApi: Record<string, number> }> {
+  const clock = new VirtualClock();
+  const sim = new SimulatedOrganization(sweepScenario({ ...model, accounts: 3, latencyMs: 0 }), {
+    now: clock.now,
+    sleep: clock.sleep,
+  });
+  const member = sweepScenario({ ...model, accounts: 3 }).accounts[1]!;
+  const detection = await clock.run(() =>
+    detectForTrigger(
+      { cases: new MemoryCaseStore([]), organization: sim, reader: sim, settings: DEFAULT_SETTINGS },
+      {
+        source: 'sweep',
+        accountId: member.id,
+        detectedAt: new Date(0).toISOString(),
+        known: {
+          account: { name: member.name, isManagement: false },
+          features: { rootCredentialsManagement: true, rootSessions: true },
+        },
+      },
+    ),
+  );
+  if (!('posture' in detection) || detection.posture.status !== 'COMPLIANT') {
+    throw new Error('detection of a compliant member account did not find it compliant');
+  }
+  const byApi = { ...sim.calls };
+  const sumOf = (pick: (api: string) => boolean) =>
+    Object.entries(byApi)
+      .filter(([api]) => pick(api))
+      .reduce((a, [, n]) => a + n, 0);
+  return { caller: sumOf((api) => !api.startsWith('iam:')), account: sumOf((api) => api.startsWith('iam:')), byApi };
+}
+
+interface DeployedSweepRun {
+  latencyMs: number;
+  result: DeployedSweepResult;
+  /** The proposed pacing on the same path: a 1 s Wait in each Map item, MaxConcurrency = limit × 1 s ÷ caller calls. */
+  paced: DeployedSweepResult;
+}
+
+/** The Wait the proposed pacing puts in each Map item (Wait states take whole seconds). */
+export const PACED_ITEM_SECONDS = 1;
+
+/** The deployed per-account path at each latency, as synthesized, under the model's assumed caller limit. */
+async function runDeployedSweep(
+  model: SweepModel,
+  progress: Progress,
+): Promise<{
+  shape: DeployedSweepShape;
+  calls: Awaited<ReturnType<typeof detectionCallsPerCompliantAccount>>;
+  runs: DeployedSweepRun[];
+}> {
+  progress('Deployed sweep: synthesizing the CDK app for the sweep and per-account definitions');
+  const shape = deployedSweepShape(synthesizeWorkflowDefinitions());
+  const calls = await detectionCallsPerCompliantAccount(model);
+  const params = (latencyMs: number) => ({
+    accounts: model.accounts,
+    latencyMs,
+    callerLimit: model.perCaller,
+    callerCallsPerAccount: calls.caller,
+    accountCallsPerAccount: calls.account,
+    sdk: DEPLOYED_SDK_RETRY,
+    random: seededRandom(11),
+  });
+  const pacedConcurrency = maxConcurrencyForLimit(model.perCaller.ratePerSecond, calls.caller, PACED_ITEM_SECONDS);
+  const runs = SWEEP_LATENCIES_MS.map((latencyMs) => ({
+    latencyMs,
+    result: simulateDeployedSweep(shape, params(latencyMs)),
+    paced: simulateDeployedSweep(
+      { ...shape, maxConcurrency: pacedConcurrency },
+      { ...params(latencyMs), itemFloorMs: PACED_ITEM_SECONDS * 1000 },
+    ),
+  }));
+  return { shape, calls, runs };
+}
+
+function deployedRow(model: SweepModel, deployed: Awaited<ReturnType<typeof runDeployedSweep>>): BenchmarkRow {
+  const { shape, calls, runs } = deployed;
+  const ceiling = sweepCeiling(model, calls.caller);
+  const met = runs.every((r) => r.result.failures === 0 && r.result.shareOfLimit >= 0.9);
+  const per = (what: (r: DeployedSweepResult) => string) =>
+    runs.map((r) => `at ${r.latencyMs} ms ${what(r.result)}`).join('; ');
+  const wasted = (r: DeployedSweepResult) => `${fmt((r.throttledCalls / Math.max(1, r.callerCalls)) * 100, 0)}%`;
+  const pacedConcurrency = maxConcurrencyForLimit(model.perCaller.ratePerSecond, calls.caller, PACED_ITEM_SECONDS);
+  const paced = runs
+    .map(
+      (r) =>
+        `at ${r.latencyMs} ms ${fmt(r.paced.shareOfLimit * 100)}% of the limit, ${fmt(r.paced.failures, 0)} failures, ${fmt(r.paced.throttledCalls, 0)} throttled calls`,
+    )
+    .join('; ');
+  const pacing = shape.detectionInsideMap
+    ? `detection runs inside the Map's items, so MaxConcurrency ${shape.maxConcurrency} bounds the detections in flight`
+    : `each Map item only starts an execution (fire-and-forget), so MaxConcurrency ${shape.maxConcurrency} paces the starts (${fmt(shape.maxConcurrency / (SWEEP_LATENCIES_MS[0] / 1000), 0)}/s at ${SWEEP_LATENCIES_MS[0]} ms), not the detections`;
+  return {
+    benchmark: `Sweep, ${fmt(model.accounts, 0)} accounts: the deployed per-account path (Step Functions Distributed Map, MaxConcurrency ${shape.maxConcurrency} as synthesized; modeled)`,
+    figure: per(
+      (r) =>
+        `${fmt(r.accountsPerSecond)} accounts/s = ${fmt(r.shareOfLimit * 100)}% of the assumed ${fmt(ceiling, 0)}/s, ${fmt(r.failures, 0)} throttling failures after retries; ${fmt(r.throttledCalls, 0)} of ${fmt(r.callerCalls, 0)} AssumeRoot calls throttled (${wasted(r)}), up to ${fmt(r.peakDetections, 0)} detections at once`,
+    ),
+    comparison: `${pacing}; ${calls.caller + calls.account} calls per compliant account (${Object.entries(calls.byApi)
+      .map(([api, n]) => `${api} ${n}`)
+      .join(
+        ', ',
+      )}); Retry on ${shape.detectState}: ${shape.detectRetry ? `${shape.detectRetry.intervalSeconds} s × ${shape.detectRetry.backoffRate}, ${shape.detectRetry.maxAttempts} attempts, max ${shape.detectRetry.maxDelaySeconds ?? '∞'} s, jitter ${shape.detectRetry.jitter}` : 'none'}`,
+    goal: `0 throttling failures; ≥ 90% of the assumed limit (${model.perCaller.ratePerSecond} STS calls/s per caller: an assumption, not a published AWS quota)`,
+    met,
+    ...(met
+      ? {}
+      : {
+          note: `${per((r) => `${fmt(r.shareOfLimit * 100)}% with ${r.failures} failures`)}. ${pacing.charAt(0).toUpperCase()}${pacing.slice(1)}. The limit is reached only by throttling: the retries (SDK, then Step Functions with full jitter) fill the bucket, and the tail of the sweep runs below it while the backoff delays grow. Proposed fix: pace the items by the limit instead of by retries: a ${PACED_ITEM_SECONDS} s Wait state in each Map item and MaxConcurrency = limit × ${PACED_ITEM_SECONDS} s ÷ caller calls per account = ${pacedConcurrency} (Little's law; with detection inside the item the Wait fills the item up to ${PACED_ITEM_SECONDS} s). Modeled on the same path: ${paced}.`,
+        }),
+  };
+}
+
 /** Benchmark 3: the organization sweep, ours against the credential-report scan, under modeled rate limits. */
 export async function benchmarkOrganizationSweep(
   progress: Progress,
@@ -241,6 +385,7 @@ export async function benchmarkOrganizationSweep(
   }
   const paced = pacedRuns[at.findIndex((m) => m.latencyMs === model.latencyMs)] ?? pacedRuns[pacedRuns.length - 1];
   const baseline = await runCredentialReportScan(model, progress);
+  const deployed = await runDeployedSweep(model, progress);
   const ceiling = sweepCeiling(model, 1);
   const throughputMet = pacedRuns.every((r) => r.shareOfLimit >= 0.9 && r.errors === 0);
   const perLatency = (runs: SweepVariantResult[], what: (r: SweepVariantResult) => string) =>
@@ -268,13 +413,7 @@ export async function benchmarkOrganizationSweep(
               note: `${perLatency(pacedRuns, (r) => `${fmt(r.shareOfLimit * 100)}% with ${r.errors} failures`)}; see the sweep method.`,
             }),
       },
-      {
-        benchmark: `Sweep, ${fmt(model.accounts, 0)} accounts: the deployed per-account path (Step Functions Map, one execution per account)`,
-        figure: 'not measured in this run',
-        comparison: '–',
-        goal: '0 throttling failures; ≥ 90% of the assumed limit',
-        note: "The deployed sweep paces by the Map state's MaxConcurrency and the state machine's retries, not by the CLI's limiter; it now makes ≤ 3 calls per compliant account and reads its list from S3 (ItemReader), but a model of its pacing (Map MaxConcurrency × per-execution latency, with the synthesized retriers) is not written yet: open.",
-      },
+      deployedRow(model, deployed),
       {
         benchmark: 'Organization sweep: API calls per account',
         figure: `${fmt(paced.compliantCalls.median, 0)} per compliant account (median; mean ${fmt(paced.compliantCalls.mean, 2)} with throttled retries); ${fmt(paced.callsPerAccount, 2)} over all accounts`,
@@ -289,6 +428,7 @@ export async function benchmarkOrganizationSweep(
       `**Time.** The sweep runs on a virtual clock (\`functions/adapters/sim/virtual-clock.ts\`): simulated time advances only when every request is waiting, so the figures measure the pacing, not this machine, and repeat exactly. Wall time on this machine: scanner ${fmt(paced.wallSeconds)} s at ${paced.variant}, credential-report scan ${fmt(baseline.wallSeconds)} s.`,
       `**Ours.** \`scanAccounts\` with what \`rootkey scan\` passes it (\`defaultScanPacing()\`, ${model.concurrency} accounts in flight, the CLI's default): one \`AdaptiveRateLimiter\` shared by all workers (CUBIC like the SDK's adaptive retry mode: slow start, ×0.7 on throttling once per congestion episode, cubic recovery towards the last throttled rate) and up to 6 tries per account with jittered backoff. One account read is AssumeRoot (audit task policy) + GetAccountSummary + ListAccessKeys, plus GetAccessKeyLastUsed per key, so the caller's budget allows ${fmt(ceiling, 0)} accounts/s. At ${model.latencyMs} ms: final limiter rate ${fmt(paced.limiter?.finalRatePerSecond ?? 0)}/s after ${paced.limiter?.decreases ?? 0} decreases; ${fmt(paced.throttledCalls, 0)} calls were throttled and retried. Root keys found: ${accuracy(paced)}.`,
       `**Unpaced.** The same scanner with the same ${model.concurrency} accounts in flight and no \`pacing\` (each account read once, as \`rootkey scan\` did before issue #18): ${perLatency(unpacedRuns, (r) => `${fmt(r.errors, 0)} of ${fmt(r.accounts, 0)} accounts ended with a throttling error`)}.`,
+      `**Deployed path (modeled).** \`bench/sweep/deployed-sweep-model.ts\` reads the definitions \`infra/\` synthesizes at run time: the sweep's Distributed Map (MaxConcurrency ${deployed.shape.maxConcurrency}; its items ${deployed.shape.detectionInsideMap ? 'run detection themselves' : 'start one per-account execution each and end'}), the task states on the way to detection (${deployed.shape.tasksBeforeDetection.join(' → ') || 'none'}, one round trip each) and the Retry entry of ${deployed.shape.detectState} for \`TransientAwsError\`. The calls per account are counted by running the detection service (\`detectForTrigger\` with the sweep's \`known\` hint) on a compliant member account of the simulated organization: ${deployed.calls.caller} with the caller's credentials, ${deployed.calls.account} in the account's session. A discrete-event simulation on a virtual clock then runs ${fmt(model.accounts, 0)} accounts: every call and task takes the stated latency; a caller call over the assumed ${model.perCaller.ratePerSecond}/s (burst ${model.perCaller.burst}) is throttled; the SDK retries it (${DEPLOYED_SDK_RETRY.maxAttempts} attempts, full jitter, base ${DEPLOYED_SDK_RETRY.throttlingBaseMs} ms, at most ${DEPLOYED_SDK_RETRY.maxDelayMs / 1000} s), then the task fails with \`TransientAwsError\` and the synthesized retrier runs it again; an account whose retries all fail is a throttling failure. Not modeled: Step Functions' own StartExecution and state-transition quotas, Lambda concurrency, the SDK's retry quota per execution environment, and the calls after detection (DynamoDB, Security Hub), which do not count against the STS limit. The proposed pacing (a Wait in each item, MaxConcurrency from the limit) runs on the same model; its share can pass 100% by the bucket's burst.`,
       `**Alternative.** A credential-report script (\`bench/sweep/credential-report-scan.ts\`) with the same concurrency, limiter and retries: AssumeRole into a read role, GenerateCredentialReport polled every ${model.pollIntervalMs} ms until COMPLETE, GetCredentialReport. It is bound by report generation time, not the rate limit; with enough concurrency it could reach the same STS ceiling, at ${fmt(baseline.compliantCalls.median, 0)} calls per account, with no key ids and data up to four hours old. Root keys found: ${accuracy(baseline)}.`,
     ],
     data: {
@@ -298,6 +438,7 @@ export async function benchmarkOrganizationSweep(
       unpacedRuns,
       baseline,
       ceilingAccountsPerSecond: ceiling,
+      deployed,
     },
   };
 }
