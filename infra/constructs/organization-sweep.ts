@@ -140,6 +140,8 @@ export class OrganizationSweep extends Construct {
       jitterStrategy: sfn.JitterType.FULL,
     });
 
+    // CDK grants the sweep's role states:StartExecution on the remediation state machine; no KMS for the
+    // remediation's data although it is encrypted: StartExecution needs none of the caller (see CentralStack).
     const start = new tasks.StepFunctionsStartExecution(this, SWEEP_STATES.startAccountWorkflow, {
       stateMachine: props.remediation,
       integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,

@@ -59,6 +59,8 @@ export class WorkflowTriggers extends Construct {
       }),
     );
 
+    // CDK gives each target state machine's rules one role with states:StartExecution. No KMS although
+    // the state machines are encrypted: StartExecution needs none of the caller (see CentralStack).
     const target = (machine: sfn.IStateMachine) =>
       new targets.SfnStateMachine(machine, {
         deadLetterQueue: this.deadLetterQueue,

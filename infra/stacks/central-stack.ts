@@ -252,6 +252,16 @@ export class CentralStack extends Stack {
       );
     }
     // ---- workflows ---------------------------------------------------------------------------
+    // The three state machines encrypt their data with the data key (CustomerManagedEncryptionConfiguration);
+    // CDK lets each one's execution role use it under `kms:EncryptionContext:aws:states:stateMachineArn` =
+    // its own ARN. Their callers below (the recheck scheduler, the approval callbacks, record-outcome, the
+    // Slack function; the trigger rules' and the sweep's roles in their constructs) get Step Functions
+    // permissions only, and no KMS for those state machines: in the developer guide's table of "Required
+    // permissions for API callers", StartExecution, SendTaskSuccess, SendTaskFailure, StopExecution and
+    // RedriveExecution require nothing of the caller ("--"); only the APIs that return encrypted data do
+    // (DescribeExecution, GetExecutionHistory, DescribeStateMachine[ForExecution], StartSyncExecution:
+    // kms:Decrypt) (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html#using-api-with-encryption-required-permissions).
+    // test/unit/infra/state-machine-callers.test.ts holds every caller in the template to that table.
     const recheckGroup = new scheduler.CfnScheduleGroup(this, 'RecheckSchedules', { name: 'rootkey-rechecks' });
     const recheckRole = new iam.Role(this, 'RecheckSchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
