@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandboxServer, type RunningSandbox } from '../../sandbox/sandbox-server';
 import { main } from '../../cli/main';
+import { step } from '../support/e2e/story-step';
 
 /**
  * The whole loop in the sandbox, as a person walks it in the browser: remediate a member account's
  * root key, then "Prevent recurrence…" in the same thread (approvers only), and see what changed.
  */
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAYMENTS = '333333333333';
@@ -75,42 +76,48 @@ async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 60
 
 const preventButton = () => page.locator('[data-testid=reply] button', { hasText: 'Prevent recurrence' });
 
-it('offers "Prevent recurrence…" in the thread once the member account\'s key is deleted', async () => {
-  const request = page
-    .locator('[data-testid=message]', { hasText: 'Root user access key found' })
-    .filter({ hasText: PAYMENTS });
-  await request.waitFor({ timeout: 30_000 });
-  await actAs('alice');
-  await request.getByRole('button', { name: 'Delete the key' }).click();
-  await page.locator('[data-testid=confirm-yes]').click();
-  await until(async () => (await paymentsCase())?.status === 'remediated', 'the case to be remediated');
+it('remediate, then prevent recurrence: the offer, the outsider refused, an approver applies it, verifiable evidence', async () => {
+  await step('offers "Prevent recurrence…" in the thread once the member account\'s key is deleted', async () => {
+    const request = page
+      .locator('[data-testid=message]', { hasText: 'Root user access key found' })
+      .filter({ hasText: PAYMENTS });
+    await request.waitFor({ timeout: 30_000 });
+    await actAs('alice');
+    await request.getByRole('button', { name: 'Delete the key' }).click();
+    await page.locator('[data-testid=confirm-yes]').click();
+    await until(async () => (await paymentsCase())?.status === 'remediated', 'the case to be remediated');
 
-  await preventButton().waitFor({ timeout: 30_000 });
-  expect((await paymentsCase())?.guardrail?.status).toBe('offered');
-});
+    await preventButton().waitFor({ timeout: 30_000 });
+    expect((await paymentsCase())?.guardrail?.status).toBe('offered');
+  });
 
-it('refuses the outsider with an ephemeral answer and changes nothing', async () => {
-  await actAs('mallory');
-  await preventButton().click();
-  await page.locator('[data-testid=confirm-yes]').click();
-  await page.locator('.msg.ephemeral', { hasText: 'Only approvers' }).waitFor({ timeout: 15_000 });
-  expect((await paymentsCase())?.guardrail?.status).toBe('offered');
-});
+  await step('refuses the outsider with an ephemeral answer and changes nothing', async () => {
+    await actAs('mallory');
+    await preventButton().click();
+    await page.locator('[data-testid=confirm-yes]').click();
+    await page.locator('.msg.ephemeral', { hasText: 'Only approvers' }).waitFor({ timeout: 15_000 });
+    expect((await paymentsCase())?.guardrail?.status).toBe('offered');
+  });
 
-it('lets an approver prevent recurrence and shows what changed', async () => {
-  await actAs('bob');
-  await preventButton().click();
-  await page.locator('[data-testid=confirm-yes]').click();
-  await page.locator('[data-testid=reply]', { hasText: 'Recurrence prevented' }).first().waitFor({ timeout: 30_000 });
-  const text = await page.locator('[data-testid=reply]', { hasText: 'Recurrence prevented' }).first().innerText();
-  expect(text).toContain('rootkey-deny-root-access-keys');
-  expect((await paymentsCase())?.guardrail?.status).toBe('applied');
-});
+  await step('lets an approver prevent recurrence and shows what changed', async () => {
+    await actAs('bob');
+    await preventButton().click();
+    await page.locator('[data-testid=confirm-yes]').click();
+    await page.locator('[data-testid=reply]', { hasText: 'Recurrence prevented' }).first().waitFor({ timeout: 30_000 });
+    const text = await page.locator('[data-testid=reply]', { hasText: 'Recurrence prevented' }).first().innerText();
+    expect(text).toContain('rootkey-deny-root-access-keys');
+    expect((await paymentsCase())?.guardrail?.status).toBe('applied');
+  });
 
-it('leaves evidence, guardrail records included, that `rootkey evidence verify` accepts', async () => {
-  const out: string[] = [];
-  const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) }, env: {} };
-  const code = await main(['evidence', 'verify', dataDir], io);
-  expect(out.join('')).toContain('INTACT');
-  expect(code).toBe(0);
+  await step('leaves evidence, guardrail records included, that `rootkey evidence verify` accepts', async () => {
+    const out: string[] = [];
+    const io = {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => out.push(s) },
+      env: {},
+    };
+    const code = await main(['evidence', 'verify', dataDir], io);
+    expect(out.join('')).toContain('INTACT');
+    expect(code).toBe(0);
+  });
 });
