@@ -1,8 +1,7 @@
-import type { Case, SlackMessageRef } from '../functions/core/case';
+import type { Case } from '../functions/core/case';
 import { describeError } from '../functions/core/errors';
-import type { NotifierPort } from '../functions/ports/notifier';
-import type { SweepSummary } from '../functions/core/sweep-summary';
 import type { SlackNotifierBase } from '../functions/adapters/slack/slack-notifier-base';
+import { ForwardingNotifier } from '../functions/services/forwarding-notifier';
 import { offerPrevention, type PreventionDeps } from '../functions/services/prevent-recurrence';
 import { buildPreventionOffer } from '../functions/adapters/slack/blocks/prevention-message';
 
@@ -12,47 +11,16 @@ import { buildPreventionOffer } from '../functions/adapters/slack/blocks/prevent
  * offer in the same thread. A failure here is logged and never thrown: the case has already ended,
  * and prevention must not change how (DESIGN: faults delay, they never change an outcome).
  */
-export class PreventionOfferingNotifier implements NotifierPort {
+export class PreventionOfferingNotifier extends ForwardingNotifier<SlackNotifierBase> {
   constructor(
-    private readonly inner: SlackNotifierBase,
+    inner: SlackNotifierBase,
     private readonly prevention: PreventionDeps,
     private readonly log: (line: string) => void = () => undefined,
-  ) {}
-
-  requestApproval(c: Case): Promise<SlackMessageRef> {
-    return this.inner.requestApproval(c);
+  ) {
+    super(inner);
   }
 
-  remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void> {
-    return this.inner.remind(c, reminderNumber, escalate);
-  }
-
-  remindRunbookStep(
-    c: Case,
-    step: { id: string; title: string },
-    reminderNumber: number,
-    escalate: boolean,
-  ): Promise<void> {
-    return this.inner.remindRunbookStep(c, step, reminderNumber, escalate);
-  }
-
-  showDecision(c: Case): Promise<void> {
-    return this.inner.showDecision(c);
-  }
-
-  progress(c: Case, text: string): Promise<void> {
-    return this.inner.progress(c, text);
-  }
-
-  runbookStep(c: Case, stepId: string): Promise<void> {
-    return this.inner.runbookStep(c, stepId);
-  }
-
-  sweepSummary(summary: SweepSummary): Promise<void> {
-    return this.inner.sweepSummary(summary);
-  }
-
-  async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
+  override async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
     await this.inner.outcome(c, evidence);
     if (c.status !== 'remediated') return;
     try {

@@ -1,9 +1,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SfnWorkflowStarter } from '../../adapters/aws/sfn-workflow-starter';
-import type { Case, SlackMessageRef } from '../../core/case';
-import type { SweepSummary } from '../../core/sweep-summary';
+import type { Case } from '../../core/case';
 import { describeError } from '../../core/errors';
 import type { NotifierPort } from '../../ports/notifier';
+import { ForwardingNotifier } from '../../services/forwarding-notifier';
 import type { WorkflowStarterPort } from '../../ports/workflow-callbacks';
 import { PREVENTION_WORKFLOW_ENV } from '../../core/shared-names';
 import { optionalEnv } from '../env';
@@ -17,42 +17,16 @@ import type { Env } from '../workflow-env';
  * A failed start is logged, never thrown: the case has ended, and prevention must not change how.
  * The execution is named after the case, so a retried outcome does not offer twice.
  */
-export class PreventionStartingNotifier implements NotifierPort {
+export class PreventionStartingNotifier extends ForwardingNotifier {
   constructor(
-    private readonly inner: NotifierPort,
+    inner: NotifierPort,
     private readonly starter: WorkflowStarterPort,
     private readonly log: (line: string) => void,
-  ) {}
-
-  requestApproval(c: Case): Promise<SlackMessageRef> {
-    return this.inner.requestApproval(c);
+  ) {
+    super(inner);
   }
 
-  remind(c: Case, reminderNumber: number, escalate: boolean): Promise<void> {
-    return this.inner.remind(c, reminderNumber, escalate);
-  }
-
-  remindRunbookStep(c: Case, step: { id: string; title: string }, n: number, escalate: boolean): Promise<void> {
-    return this.inner.remindRunbookStep(c, step, n, escalate);
-  }
-
-  showDecision(c: Case): Promise<void> {
-    return this.inner.showDecision(c);
-  }
-
-  progress(c: Case, text: string): Promise<void> {
-    return this.inner.progress(c, text);
-  }
-
-  runbookStep(c: Case, stepId: string): Promise<void> {
-    return this.inner.runbookStep(c, stepId);
-  }
-
-  sweepSummary(summary: SweepSummary): Promise<void> {
-    return this.inner.sweepSummary(summary);
-  }
-
-  async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
+  override async outcome(c: Case, evidence: { digest: string; reportLocation?: string }): Promise<void> {
     await this.inner.outcome(c, evidence);
     if (c.status !== 'remediated') return;
     try {

@@ -6,7 +6,7 @@ describe('a browser story step', () => {
       throw new Error('case did not reach remediated');
     });
     await expect(failing).rejects.toThrow('[step: deletes the key] case did not reach remediated');
-    const error = await failing.catch((e: unknown) => e as Error);
+    const error = (await failing.catch((e: unknown) => e)) as Error;
     expect(error.stack).toContain('[step: deletes the key] case did not reach remediated');
   });
 
