@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/e2e/chromium';
 import { startSandboxServer, type RunningSandbox } from '../../sandbox/sandbox-server';
 import { main } from '../../cli/main';
 import { step } from '../support/e2e/story-step';
@@ -12,7 +13,6 @@ import { step } from '../support/e2e/story-step';
  */
 jest.setTimeout(600_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAYMENTS = '333333333333';
 
 let sandbox: RunningSandbox;
@@ -23,16 +23,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rootkey-e2e-guardrails-'));
   sandbox = await startSandboxServer({ dataDir, port: 0, host: '127.0.0.1', env: {}, sweepOnStart: true, waitMs: 100 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(sandbox.url);
 });
