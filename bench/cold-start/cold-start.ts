@@ -19,8 +19,7 @@ import { median, round } from '../lib/stats';
 import { startAwsStub, STUB_SLACK_SECRET, type AwsStub } from './aws-stub-server';
 import { TASK_EVENTS } from './handler-events';
 import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
-import { isTaskId } from '../../functions/handlers/task-ids';
-import { sdkPackagesOf } from '../../functions/handlers/task-ports';
+import { functionSdkPackagesOf } from '../../functions/handlers/task-ports';
 import { SLACK_BUNDLE_ALIASES } from '../../infra/constructs/slack-bundling';
 
 const REPO = join(__dirname, '..', '..');
@@ -395,7 +394,7 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
         name: b.entry.name,
         bundleBytes: b.bytes,
         sdkPackages: b.sdkPackages,
-        ...(isTaskId(b.entry.name) ? { expectedSdkPackages: sdkPackagesOf(b.entry.name) } : {}),
+        ...(functionSdkPackagesOf(b.entry.name) ? { expectedSdkPackages: functionSdkPackagesOf(b.entry.name) } : {}),
         loadRatioWithoutSdk: (bundled.loadMs - bundled.sdkMs) / Math.max(0.1, unbundled.loadMs - unbundled.sdkMs),
         topPackages: b.topPackages,
         bundled,
@@ -509,7 +508,7 @@ function coldStartSection(
       ...(mismatched.length === 0
         ? {}
         : {
-            note: `${mismatched.map((r) => `${r.name} loads ${r.sdkPackages.join(', ')} but its ports need ${r.expectedSdkPackages?.join(', ')}`).join('; ')}.`,
+            note: `${mismatched.map((r) => (r.expectedSdkPackages ? `${r.name} loads ${r.sdkPackages.join(', ')} but its ports need ${r.expectedSdkPackages.join(', ')}` : `${r.name} has no list of the ports it is built with (functions/handlers/task-ports.ts)`)).join('; ')}.`,
           }),
     });
   }

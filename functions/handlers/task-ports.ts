@@ -1,7 +1,7 @@
 import type { SweepListStorePort } from '../ports/sweep-list-store';
 import type { WorkflowCallbacksPort } from '../ports/workflow-callbacks';
 import type { Deps } from '../services/dependencies';
-import type { TaskId } from './task-ids';
+import { isTaskId, type TaskId } from './task-ids';
 
 /** The ports that talk to AWS or Slack; `clock` and `settings` cost nothing and every task gets them. */
 export interface WorkflowPorts extends Omit<Deps, 'clock' | 'settings'> {
@@ -63,6 +63,28 @@ export const PORT_SDK_PACKAGES: Record<PortName, readonly string[]> = {
 export const TASK_EXTRA_SDK_PACKAGES: Partial<Record<TaskId, readonly string[]>> = {
   'record-outcome': ['@aws-sdk/client-sfn'],
 };
+
+/**
+ * The Prevention state machine's two functions (their own entries, not workflow tasks) and the ports
+ * they are built with (`offer-prevention.ts`, `apply-prevention.ts`): Organizations reads (and, for
+ * apply, writes) go through `organization`; root credentials are read (`reader`) and deleted
+ * (`remover`) through AssumeRoot.
+ */
+export const PREVENTION_FUNCTION_PORTS = {
+  'offer-prevention': ['cases', 'evidence', 'notifier', 'organization', 'reader'],
+  'apply-prevention': ['cases', 'evidence', 'notifier', 'organization', 'reader', 'remover'],
+} as const satisfies Record<string, readonly PortName[]>;
+
+export type PreventionFunction = keyof typeof PREVENTION_FUNCTION_PORTS;
+
+/** The SDK packages a Lambda function's ports need, sorted: a task, or one of the Prevention functions. */
+export function functionSdkPackagesOf(name: string): string[] | undefined {
+  if (name in PREVENTION_FUNCTION_PORTS) {
+    const ports: readonly PortName[] = PREVENTION_FUNCTION_PORTS[name as PreventionFunction];
+    return [...new Set(ports.flatMap((port) => PORT_SDK_PACKAGES[port]))].sort();
+  }
+  return isTaskId(name) ? sdkPackagesOf(name) : undefined;
+}
 
 /** The SDK packages a task's function needs, sorted. */
 export function sdkPackagesOf(task: TaskId): string[] {

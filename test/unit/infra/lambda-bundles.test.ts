@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TASK_IDS, type TaskId } from '../../../functions/handlers/task-ids';
-import { sdkPackagesOf, TASK_PORTS } from '../../../functions/handlers/task-ports';
+import {
+  functionSdkPackagesOf,
+  PREVENTION_FUNCTION_PORTS,
+  sdkPackagesOf,
+  TASK_PORTS,
+  type PreventionFunction,
+} from '../../../functions/handlers/task-ports';
 import { SLACK_BUNDLE_ALIASES } from '../../../infra/constructs/slack-bundling';
 import { bundleLambda, REPO_ROOT, type LambdaBundle } from '../../support/lambda-bundles';
 
@@ -28,10 +34,13 @@ const cacheDir = join(REPO_ROOT, 'node_modules', '.cache');
 mkdirSync(cacheDir, { recursive: true });
 const outRoot = mkdtempSync(join(cacheDir, 'rootkey-bundles-'));
 const bundles = new Map<string, LambdaBundle>();
+const PREVENTION_FUNCTIONS = Object.keys(PREVENTION_FUNCTION_PORTS) as PreventionFunction[];
 
 beforeAll(async () => {
   for (const task of TASK_IDS)
     bundles.set(task, await bundleLambda(`functions/handlers/${task}.ts`, join(outRoot, task)));
+  for (const name of PREVENTION_FUNCTIONS)
+    bundles.set(name, await bundleLambda(`functions/handlers/${name}.ts`, join(outRoot, name)));
   bundles.set(
     'slack-app',
     await bundleLambda('slack-app/lambda-handler.ts', join(outRoot, 'slack-app'), SLACK_BUNDLE_ALIASES),
@@ -57,6 +66,19 @@ describe.each(TASK_IDS.map((task) => [task] as [TaskId]))('the %s function bundl
     expect(outfile).toBeTruthy();
   });
 });
+
+describe.each(PREVENTION_FUNCTIONS.map((name) => [name]))(
+  "the Prevention state machine's %s function bundle",
+  (name) => {
+    it(`is under ${TASK_LIMIT_BYTES / 1000} kB`, () => {
+      expect(bundles.get(name)!.bytes).toBeLessThan(TASK_LIMIT_BYTES);
+    });
+
+    it('requires exactly the SDK clients of its ports from the runtime', () => {
+      expect(bundles.get(name)!.externals).toEqual(functionSdkPackagesOf(name));
+    });
+  },
+);
 
 describe('the Slack function bundle', () => {
   it(`is under ${SLACK_LIMIT_BYTES / 1000} kB`, () => {
