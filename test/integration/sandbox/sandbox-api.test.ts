@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_SCENARIO_PATH } from '../../../sandbox/sandbox-runtime';
 import { startSandboxServer, type RunningSandbox } from '../../../sandbox/sandbox-server';
 import { signSlackRequest } from '../../../sandbox/slack-standin/interactions';
+import { until } from '../../support/workflow/workflow-fixture';
 
 jest.setTimeout(60_000);
 
@@ -116,7 +117,11 @@ describe('GET /api/cases/:id', () => {
   it('returns the case without its task token', async () => {
     const list = (await (await fetch(`${sandbox.url}/api/cases`)).json()) as { cases: { caseId: string }[] };
     const id = list.cases[0]?.caseId ?? '';
-    const stored = await sandbox.runtime.cases.get(id);
+    // The workflow runs on after the 202: wait until it waits for approval (it holds a task token).
+    const stored = await until(async () => {
+      const current = await sandbox.runtime.cases.get(id);
+      return current.pendingTask?.token ? current : undefined;
+    }, 'the case to wait for approval');
     const res = await fetch(`${sandbox.url}/api/cases/${encodeURIComponent(id)}`);
     const text = await res.text();
     expect(res.status).toBe(200);

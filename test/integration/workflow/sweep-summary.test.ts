@@ -93,6 +93,12 @@ describe('the organization sweep summary', () => {
 
     // Act
     const first = await world.workflow.startSweep(SCHEDULED).result;
+    // The compliant accounts' workflows report to the sweep, then close their cases: until they have,
+    // a second sweep rightly counts them as open cases. Wait for the three compliant outcomes.
+    await until(
+      async () => (world!.notifier.calls.filter((c) => c.method === 'outcome').length >= 3 ? true : undefined),
+      "the first sweep's compliant cases to close",
+    );
     const second = await world.workflow.startSweep(SCHEDULED).result;
 
     // Assess

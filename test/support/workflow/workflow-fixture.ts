@@ -188,8 +188,12 @@ export async function approve(
   });
 }
 
-/** Polls `probe` until it answers something, or fails after `timeoutMs`. */
-export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5_000): Promise<T> {
+/**
+ * Polls `probe` until it answers something, or fails after `timeoutMs`. The default is generous:
+ * CI runs one jest worker per core next to other work, and a wait that only bounds a hang should
+ * not decide a test by the machine's load.
+ */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
