@@ -104,6 +104,22 @@ export class AwsEndpointDouble {
     this.findings = (options.findings ?? []).map((f) => ({ ...f, Notes: [...f.Notes] }));
   }
 
+  /** Back to the organization the double was built with: keys, findings, no sessions, no calls. */
+  reset(): void {
+    this.accounts.splice(
+      0,
+      this.accounts.length,
+      ...this.options.accounts.map((a) => ({ ...a, keys: a.keys.map((k) => ({ ...k })) })),
+    );
+    this.findings.splice(
+      0,
+      this.findings.length,
+      ...(this.options.findings ?? []).map((f) => ({ ...f, Notes: [...f.Notes] })),
+    );
+    this.sessions.clear();
+    this.calls.length = 0;
+  }
+
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
