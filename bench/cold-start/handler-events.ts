@@ -48,6 +48,13 @@ const decided = (action: 'delete' | 'runbook'): Case['decision'] => ({
   approvedKeys: [BENCH_ROOT_KEY.maskedId],
 });
 
+const remediated = (): Case => ({
+  ...base(),
+  status: 'remediated',
+  decision: decided('delete'),
+  closedAt: '2026-01-01T00:30:00Z',
+});
+
 /** The case in the state each task runs in (tasks that create or need no case are absent). */
 export const TASK_CASES: Record<string, () => Case> = {
   'record-duplicate-trigger': base,
@@ -69,22 +76,50 @@ export const TASK_CASES: Record<string, () => Case> = {
   'runbook-timeout': () => runbookCase('prepare', { caseId, accountId, keys: [BENCH_ROOT_KEY] }),
   'update-finding': base,
   'record-outcome': () => ({ ...base(), status: 'verifying', decision: decided('delete') }),
+  // The Prevention state machine: offered after a remediated case, applied once approved (attach the SCP at the root).
+  'offer-prevention': () => remediated(),
+  'apply-prevention': () => ({
+    ...remediated(),
+    guardrail: {
+      offeredAt: '2026-01-01T01:00:00Z',
+      actions: ['attach-scp'],
+      targetId: 'r-root',
+      newlyCovered: [accountId],
+      votes: [{ userId: 'U0ALICE', userName: 'alice', at: '2026-01-01T01:05:00Z' }],
+      status: 'applying',
+      decidedAt: '2026-01-01T01:05:00Z',
+    },
+  }),
   // The Slack entry's event is a click on "Delete" by an approver, on the case's approval request.
   'slack-app': () => awaitingCase({ caseId, accountId, keys: [BENCH_ROOT_KEY], token: 'bench-task-token' }),
 };
 const trigger = { source: 'manual', accountId, detectedAt: '2026-01-01T00:00:00Z' };
 
 export const TASK_EVENTS: Record<string, unknown> = {
+  // The member account's IAM.4 finding as EventBridge delivers it (a scheduled event is ignored: no work).
   'normalize-trigger': {
     version: '0',
     id: '7bf73129-1428-4cd3-a780-95db273d1602',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
+    'detail-type': 'Security Hub Findings - Imported',
+    source: 'aws.securityhub',
     account: accountId,
     time: '2026-01-01T00:00:00Z',
     region: 'us-east-1',
-    resources: [],
-    detail: {},
+    resources: [BENCH_FINDING.Id],
+    detail: {
+      findings: [
+        {
+          Id: BENCH_FINDING.Id,
+          ProductArn: BENCH_FINDING.ProductArn,
+          AwsAccountId: accountId,
+          Region: 'us-east-1',
+          UpdatedAt: BENCH_FINDING.UpdatedAt,
+          RecordState: 'ACTIVE',
+          Compliance: { Status: 'FAILED', SecurityControlId: 'IAM.4' },
+          Workflow: { Status: 'NEW' },
+        },
+      ],
+    },
   },
   'detect-root-keys': { trigger },
   'open-case': {
@@ -131,6 +166,8 @@ export const TASK_EVENTS: Record<string, unknown> = {
   'update-finding': { caseId, status: 'NOTIFIED' },
   'record-outcome': { caseId, status: 'remediated' },
   'record-failure': { error: { Error: 'TransientAwsError', Cause: 'benchmark' }, trigger },
+  'offer-prevention': { caseId },
+  'apply-prevention': { caseId },
   'list-sweep-accounts': { source: 'aws.events', 'detail-type': 'Scheduled Event' },
   'post-sweep-summary': {
     sweepId: 'arn:aws:states:us-east-1:123456789012:execution:rootkey-sweep:bench',
