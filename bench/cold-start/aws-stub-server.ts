@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fakeKmsKey, signDigestLikeKms, type FakeKmsKey } from '../../test/support/evidence/fake-kms-ecdsa';
 
@@ -23,6 +29,11 @@ export interface AwsStubOptions {
   awsLatencyMs?: number;
   /** Milliseconds every Slack Web API / response_url answer waits (Slack is farther away than AWS). */
   slackLatencyMs?: number;
+  /**
+   * Where STS, IAM, Organizations and Security Hub calls go instead (another endpoint, e.g. the
+   * tests' `AwsEndpointDouble` with an organization): without one, query-protocol calls get a 400.
+   */
+  delegateUrl?: string;
 }
 
 export interface AwsStub {
@@ -33,6 +44,8 @@ export interface AwsStub {
   /** Stores an item in a table as `PutItem` would (DynamoDB JSON), e.g. to seed a case. */
   putItem(table: string, item: Item): void;
   getItem(table: string, pk: string): Item | undefined;
+  /** Forgets every item, object and recorded call (a fresh account for the next run). */
+  reset(): void;
   /** Objects in the evidence bucket(s), keyed `bucket/key`. */
   readonly objects: ReadonlyMap<string, string>;
   close(): Promise<void>;
@@ -56,7 +69,9 @@ export interface AwsStub {
  *   StartExecution), Security Hub (GetFindings: none; BatchUpdateFindings: processed).
  * - Paths under `/slack/`: the Slack Web API (`SLACK_API_URL`) and response URLs, answering
  *   `{"ok": true}` (with `ts`/`channel` for chat.postMessage).
- * - Query-protocol calls (STS, IAM) get a non-retryable 400 `ValidationError`.
+ * - With `delegateUrl`: STS, IAM, Organizations and Security Hub calls are forwarded there (the
+ *   benchmark's organization double). Without it, query-protocol calls (STS, IAM) get a
+ *   non-retryable 400 `ValidationError`.
  *
  * Every answer waits `awsLatencyMs` (Slack: `slackLatencyMs`) first. Every request is recorded.
  */
@@ -81,13 +96,17 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const isSlack = (req.url ?? '').startsWith('/slack/');
-      let answer: Answer;
+      let answer: Answer | Promise<Answer>;
       try {
-        answer = isSlack ? slackAnswer(req, raw, calls) : awsAnswer(req, raw, { table, objects, calls, key });
+        answer = isSlack
+          ? slackAnswer(req, raw, calls)
+          : options.delegateUrl && delegated(req)
+            ? forward(options.delegateUrl, req, raw, calls)
+            : awsAnswer(req, raw, { table, objects, calls, key });
       } catch (error) {
         answer = jsonError(400, 'ValidationException', `benchmark stub: ${(error as Error).message}`);
       }
-      setTimeout(() => send(res, answer), isSlack ? slackLatency : awsLatency);
+      void Promise.resolve(answer).then((a) => setTimeout(() => send(res, a), isSlack ? slackLatency : awsLatency));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,6 +120,11 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     objects,
     putItem: (name, item) => void table(name).set(pkOf(item), structuredClone(item)),
     getItem: (name, pk) => table(name).get(pk),
+    reset: () => {
+      tables.clear();
+      objects.clear();
+      calls.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -113,6 +137,43 @@ interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string;
+}
+
+/** STS, IAM (query protocol), Organizations and Security Hub: what an organization double answers. */
+function delegated(req: IncomingMessage): boolean {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\/aws4_request/.exec(
+    String(req.headers.authorization ?? ''),
+  )?.[1];
+  return (
+    target.startsWith('AWSOrganizationsV20161128.') ||
+    service === 'sts' ||
+    service === 'iam' ||
+    service === 'securityhub'
+  );
+}
+
+function forward(base: string, req: IncomingMessage, raw: Buffer, calls: StubCall[]): Promise<Answer> {
+  return new Promise((resolve) => {
+    const url = new URL(req.url ?? '/', base);
+    const out = httpRequest(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const action =
+          target || new URLSearchParams(raw.toString('utf8')).get('Action') || `${req.method} ${url.pathname}`;
+        calls.push({ service: 'query', action, status: res.statusCode ?? 0 });
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k] = v;
+        delete headers['content-length'];
+        delete headers['transfer-encoding'];
+        resolve({ status: res.statusCode ?? 502, headers, body: Buffer.concat(parts).toString('utf8') });
+      });
+    });
+    out.on('error', (error) => resolve(jsonError(502, 'ServiceUnavailable', error.message)));
+    out.end(raw);
+  });
 }
 
 function send(res: ServerResponse, answer: Answer): void {

@@ -16,7 +16,8 @@ import { build, type Metafile } from 'esbuild';
 import { signSlackRequest } from '../../sandbox/slack-standin/interactions';
 import type { BenchmarkRow, BenchmarkSection } from '../lib/report';
 import { median, round } from '../lib/stats';
-import { startAwsStub, STUB_SLACK_SECRET, type AwsStub } from './aws-stub-server';
+import { STUB_SLACK_SECRET, type AwsStub } from './aws-stub-server';
+import { BENCH_ACCESS_KEY_ID, CASES_TABLE, startBenchWorld } from './bench-world';
 import { TASK_EVENTS } from './handler-events';
 import { DEFAULT_READ_ROLE_NAME } from '../../functions/core/shared-names';
 import { functionSdkPackagesOf } from '../../functions/handlers/task-ports';
@@ -226,13 +227,14 @@ export function lambdaEnv(stub: AwsStub): NodeJS.ProcessEnv {
     // Resolves packages for both variants from the installed node_modules (Lambda's runtime ships @aws-sdk).
     NODE_PATH: join(REPO, 'node_modules'),
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIABENCHMARKSTUB000',
+    AWS_ACCESS_KEY_ID: BENCH_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: 'benchmark-stub-secret',
     AWS_ENDPOINT_URL: stub.url,
     AWS_MAX_ATTEMPTS: '1',
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
-    CASES_TABLE_NAME: 'rootkey-cases',
+    CASES_TABLE_NAME: CASES_TABLE,
     EVIDENCE_BUCKET_NAME: 'rootkey-evidence',
+    SWEEP_LIST_BUCKET_NAME: 'rootkey-sweep-lists',
     EVIDENCE_KMS_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
     EVIDENCE_SIGNING_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000002',
     SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rootkey-slack-AbCdEf',
@@ -305,12 +307,14 @@ interface Measured {
 }
 
 function summarize(samples: ProcessRun[]): Measured {
+  // A run that threw is reported as such, even when the others returned: the last column stays truthful.
+  const reported = samples.find((s) => s.outcome !== 'returned') ?? samples[0];
   return {
     loadAndInvokeMs: median(samples.map((s) => s.load + s.invoke)),
     loadMs: median(samples.map((s) => s.load)),
     sdkMs: median(samples.map((s) => s.sdk)),
     bootMs: median(samples.map((s) => s.boot)),
-    outcome: `${samples[0].outcome}: ${samples[0].detail}`,
+    outcome: `${reported.outcome}: ${reported.detail}`,
   };
 }
 
@@ -325,15 +329,21 @@ async function measurePair(
   eventPath: string,
   env: NodeJS.ProcessEnv,
   runs: number,
-  bundledEnv: NodeJS.ProcessEnv = env,
+  bundledEnv: NodeJS.ProcessEnv,
+  prepare: () => Promise<void>,
 ): Promise<{ bundled: Measured; unbundled: Measured }> {
-  await runOnce(bundledPath, eventPath, bundledEnv);
-  await runOnce(unbundledPath, eventPath, env);
+  // Every run starts from the same AWS state (its case seeded, nothing left by the run before).
+  const run = async (path: string, runEnv: NodeJS.ProcessEnv) => {
+    await prepare();
+    return runOnce(path, eventPath, runEnv);
+  };
+  await run(bundledPath, bundledEnv);
+  await run(unbundledPath, env);
   const bundled: ProcessRun[] = [];
   const unbundled: ProcessRun[] = [];
   for (let i = 0; i < runs; i++) {
-    bundled.push(await runOnce(bundledPath, eventPath, bundledEnv));
-    unbundled.push(await runOnce(unbundledPath, eventPath, env));
+    bundled.push(await run(bundledPath, bundledEnv));
+    unbundled.push(await run(unbundledPath, env));
   }
   return { bundled: summarize(bundled), unbundled: summarize(unbundled) };
 }
@@ -355,7 +365,8 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
   }
   const options = infraBundlingOptions();
   const work = mkdtempSync(join(tmpdir(), 'rootkey-bench-'));
-  const stub = await startAwsStub();
+  const world = await startBenchWorld();
+  const stub = world.stub;
   try {
     progress(
       `Cold start: bundling ${entries.length} Lambda entries (esbuild, ${options.target}, as ${options.source})`,
@@ -389,6 +400,7 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
         env,
         runs,
         deployedEnv(env, options),
+        () => world.prepare(b.entry.name),
       );
       results.push({
         name: b.entry.name,
@@ -410,7 +422,7 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
     const messages = await bundledValidationMessage(bundles, work, deployedEnv(env, options));
     return coldStartSection(results, failures, options, runs, await zodWeights(options.target), messages);
   } finally {
-    await stub.close();
+    await world.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -555,7 +567,7 @@ function coldStartSection(
     rows,
     details: [
       `**Method.** Every Lambda entry (\`functions/handlers/*.ts\` exporting \`handler\`, and \`slack-app/lambda-handler.ts\`) is bundled with esbuild exactly as \`infra/\`'s \`NodejsFunction\` does (read from \`${options.source}\`: \`--bundle --platform=node --target=${options.target} --format=cjs${options.minify ? ' --minify' : ''}${options.keepNames ? ' --keep-names' : ''}${options.sourcemap ? ' --sourcemap --sources-content=false' : ''}\`, external ${options.external.map((e) => `\`${e}\``).join(', ')}; the Slack function with its aliases from \`infra/constructs/slack-bundling.ts\`). The bundled variant runs with the functions' \`NODE_OPTIONS\` (${options.nodeOptions ? `\`${options.nodeOptions}\`` : 'none'}), as deployed. The size is \`index.js\` without its source map (kB = 1,000 bytes). The alternative is the same sources compiled file by file to CommonJS (what \`tsc\` emits; esbuild with \`bundle: false\` does the same, faster) loading packages from \`node_modules\`, i.e. deploying the build output with its dependencies.`,
-      `**Timing.** Each variant runs ${runs} times, bundled and unbundled alternating (after one unmeasured warm-up run each for the file-system cache) in a fresh \`node\` process (\`bench/cold-start/invoke-handler.js\`) that requires the module and calls \`handler(event, context)\` once with an event shaped as the state machine or API Gateway sends it (\`bench/cold-start/handler-events.ts\`; the Slack entry gets a signed click). The environment points the SDK at a local stub (\`AWS_ENDPOINT_URL\`) that answers Secrets Manager with a Slack secret, JSON-protocol calls with 200 \`{}\` and STS/IAM with a non-retryable 400, so the first invocation makes its real first AWS call and fails fast where a real resource is missing (last column). Figures are medians of module load + first invocation measured inside the process; "SDK" is the part spent requiring \`@aws-sdk/*\`. Node's own boot (≈${ms(median(results.map((r) => r.bundled.bootMs)))}) is the same for both and left out, as is Lambda's own init.`,
+      `**Timing.** Each variant runs ${runs} times, bundled and unbundled alternating (after one unmeasured warm-up run each for the file-system cache) in a fresh \`node\` process (\`bench/cold-start/invoke-handler.js\`) that requires the module and calls \`handler(event, context)\` once with an event shaped as the state machine or API Gateway sends it (\`bench/cold-start/handler-events.ts\`; the Slack entry gets a signed click). The environment points the SDK at a local stub (\`AWS_ENDPOINT_URL\`, \`bench/cold-start/aws-stub-server.ts\`) that answers DynamoDB, KMS (a P-256 signing key), S3, Secrets Manager, Step Functions and Slack, and forwards STS, IAM, Organizations and Security Hub to the tests' organization double (\`test/support/aws/aws-endpoint-double.ts\`: the member account with its root key, its IAM.4 finding). Before every run both are reset and the case the task expects is stored through the DynamoDB case store (\`bench/cold-start/bench-world.ts\`), so each invocation does its real work — reads, AssumeRoot, deletes, signed evidence, Slack posts — and the last column shows how it ended (any run that threw is reported). Figures are medians of module load + first invocation measured inside the process; "SDK" is the part spent requiring \`@aws-sdk/*\`. Node's own boot (≈${ms(median(results.map((r) => r.bundled.bootMs)))}) is the same for both and left out, as is Lambda's own init.`,
       ...(zod
         ? [
             `**Where the bytes are.** ${zodNote.trim()} The hot path uses \`zod/mini\` with the English locale (\`functions/core/zod-mini.ts\`); no Powertools Tracer (its X-Ray SDK chain); \`@slack/web-api\` only in the functions that post; each function builds only its ports' SDK clients (\`functions/handlers/task-ports.ts\`). The Slack function builds Bolt over \`AwsLambdaReceiver\` alone and aliases Socket Mode (undici), raw-body (iconv-lite) and OAuth away. \`test/unit/infra/lambda-bundles.test.ts\` checks the sizes and SDK clients in CI.`,

@@ -50,14 +50,21 @@ function finish(outcome, detail) {
   );
 }
 
+// What the handler returned, briefly: an HTTP status, or its scalar fields (a task's status, outcome, …),
+// so that "returned" says which result came back, not only that nothing threw.
+function describe(result) {
+  if (!result || typeof result !== 'object') return 'ok';
+  if ('statusCode' in result) return `status ${result.statusCode}`;
+  const fields = Object.entries(result)
+    .filter(([key, value]) => key !== 'caseId' && ['string', 'number', 'boolean'].includes(typeof value))
+    .map(([key, value]) => `${key}=${String(value).slice(0, 40)}`);
+  return fields.length > 0 ? `ok (${fields.join(', ')})` : 'ok';
+}
+
 Promise.resolve()
   .then(() => mod.handler(event, context))
   .then(
-    (result) =>
-      finish(
-        'returned',
-        result && typeof result === 'object' && 'statusCode' in result ? `status ${result.statusCode}` : 'ok',
-      ),
+    (result) => finish('returned', describe(result)),
     (error) =>
       finish(
         'threw',

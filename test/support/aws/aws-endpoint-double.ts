@@ -72,8 +72,23 @@ const DELETE_POLICY = 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCreden
 
 /** What each root-task policy lets a root session do (only the calls rootkey makes are listed). */
 const TASK_POLICY_ACTIONS: Record<string, ReadonlySet<string>> = {
-  [AUDIT_POLICY]: new Set(['GetAccountSummary', 'ListAccessKeys', 'GetAccessKeyLastUsed', 'GetUser']),
-  [DELETE_POLICY]: new Set(['ListAccessKeys', 'DeleteAccessKey', 'GetAccessKeyLastUsed']),
+  [AUDIT_POLICY]: new Set([
+    'GetAccountSummary',
+    'ListAccessKeys',
+    'GetAccessKeyLastUsed',
+    'GetUser',
+    'GetLoginProfile',
+    'ListMFADevices',
+    'ListSigningCertificates',
+  ]),
+  [DELETE_POLICY]: new Set([
+    'ListAccessKeys',
+    'DeleteAccessKey',
+    'GetAccessKeyLastUsed',
+    'GetLoginProfile',
+    'ListMFADevices',
+    'ListSigningCertificates',
+  ]),
 };
 
 export interface AwsEndpointDoubleOptions {
@@ -90,8 +105,30 @@ export interface AwsEndpointDoubleOptions {
   kmsKey?: { arn: string; key: FakeKmsKey };
 }
 
+/** A service control policy and where it is attached (the organization's root is `r-root`). */
+export interface DoubleScp {
+  id: string;
+  name: string;
+  content: string;
+  awsManaged: boolean;
+  tags: Record<string, string>;
+  targets: string[];
+}
+
+const ROOT_ID = 'r-root';
+const FULL_AWS_ACCESS: DoubleScp = {
+  id: 'p-FullAWSAccess',
+  name: 'FullAWSAccess',
+  content: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+  awsManaged: true,
+  tags: {},
+  targets: [ROOT_ID],
+};
+
 export class AwsEndpointDouble {
   readonly calls: RecordedAwsCall[] = [];
+  /** SCPs (enabled at the root, one OU-less level): FullAWSAccess on the root, and what CreatePolicy adds. */
+  readonly scps: DoubleScp[] = [structuredClone(FULL_AWS_ACCESS)];
   readonly accounts: DoubleAccount[];
   readonly findings: DoubleFinding[];
   private readonly sessions = new Map<string, RootSession>();
@@ -102,6 +139,23 @@ export class AwsEndpointDouble {
   constructor(private readonly options: AwsEndpointDoubleOptions) {
     this.accounts = options.accounts.map((a) => ({ ...a, keys: a.keys.map((k) => ({ ...k })) }));
     this.findings = (options.findings ?? []).map((f) => ({ ...f, Notes: [...f.Notes] }));
+  }
+
+  /** Back to the organization the double was built with: keys, findings, no sessions, no calls. */
+  reset(): void {
+    this.accounts.splice(
+      0,
+      this.accounts.length,
+      ...this.options.accounts.map((a) => ({ ...a, keys: a.keys.map((k) => ({ ...k })) })),
+    );
+    this.findings.splice(
+      0,
+      this.findings.length,
+      ...(this.options.findings ?? []).map((f) => ({ ...f, Notes: [...f.Notes] })),
+    );
+    this.scps.splice(0, this.scps.length, structuredClone(FULL_AWS_ACCESS));
+    this.sessions.clear();
+    this.calls.length = 0;
   }
 
   async start(): Promise<void> {
@@ -269,9 +323,83 @@ export class AwsEndpointDouble {
         if (!found) return jsonError(400, 'AccountNotFoundException', 'You specified an account that does not exist.');
         return { status: 200, body: { Account: toJson(found) } };
       }
+      case 'ListRoots':
+        return {
+          status: 200,
+          body: {
+            Roots: [
+              {
+                Id: ROOT_ID,
+                Name: 'Root',
+                Arn: `arn:aws:organizations::${managementAccountId}:root/${organizationId}/${ROOT_ID}`,
+                PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+              },
+            ],
+          },
+        };
+      case 'ListOrganizationalUnitsForParent':
+        return { status: 200, body: { OrganizationalUnits: [] } };
+      case 'ListAccountsForParent':
+        return { status: 200, body: { Accounts: params['ParentId'] === ROOT_ID ? this.accounts.map(toJson) : [] } };
+      case 'ListPolicies':
+      case 'ListPoliciesForTarget': {
+        const listed = this.scps.filter(
+          (p) => action === 'ListPolicies' || p.targets.includes(String(params['TargetId'])),
+        );
+        return { status: 200, body: { Policies: listed.map((p) => this.scpSummary(p)) } };
+      }
+      case 'DescribePolicy': {
+        const found = this.scps.find((p) => p.id === params['PolicyId']);
+        if (!found)
+          return jsonError(
+            400,
+            'PolicyNotFoundException',
+            "We can't find a policy with the PolicyId that you specified.",
+          );
+        return { status: 200, body: { Policy: { PolicySummary: this.scpSummary(found), Content: found.content } } };
+      }
+      case 'ListTagsForResource': {
+        const found = this.scps.find((p) => p.id === params['ResourceId']);
+        return {
+          status: 200,
+          body: { Tags: Object.entries(found?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) },
+        };
+      }
+      case 'CreatePolicy': {
+        const tags = (params['Tags'] ?? []) as { Key: string; Value: string }[];
+        const created: DoubleScp = {
+          id: `p-${randomBytes(4).toString('hex')}`,
+          name: String(params['Name']),
+          content: String(params['Content']),
+          awsManaged: false,
+          tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
+          targets: [],
+        };
+        this.scps.push(created);
+        return { status: 200, body: { Policy: { PolicySummary: this.scpSummary(created), Content: created.content } } };
+      }
+      case 'AttachPolicy': {
+        const found = this.scps.find((p) => p.id === params['PolicyId']);
+        if (!found) return jsonError(400, 'PolicyNotFoundException', 'no such policy');
+        const target = String(params['TargetId']);
+        if (found.targets.includes(target))
+          return jsonError(400, 'DuplicatePolicyAttachmentException', 'already attached');
+        found.targets.push(target);
+        return { status: 200, body: {} };
+      }
       default:
         return jsonError(400, 'InvalidAction', `the double does not answer Organizations ${action}`);
     }
+  }
+
+  private scpSummary(p: DoubleScp): Record<string, unknown> {
+    return {
+      Id: p.id,
+      Arn: `arn:aws:organizations::${this.options.managementAccountId}:policy/${this.options.organizationId}/service_control_policy/${p.id}`,
+      Name: p.name,
+      Type: 'SERVICE_CONTROL_POLICY',
+      AwsManaged: p.awsManaged,
+    };
   }
 
   private sts(
@@ -393,6 +521,16 @@ export class AwsEndpointDouble {
         account.keys.splice(index, 1);
         return { status: 200 };
       }
+      case 'GetLoginProfile':
+        // The double's root users have no console password, MFA device or signing certificate.
+        return {
+          status: 404,
+          error: { code: 'NoSuchEntity', message: 'Login Profile for User root cannot be found.' },
+        };
+      case 'ListMFADevices':
+        return { status: 200, result: '<MFADevices/><IsTruncated>false</IsTruncated>' };
+      case 'ListSigningCertificates':
+        return { status: 200, result: '<Certificates/><IsTruncated>false</IsTruncated>' };
       default:
         return { status: 400, error: { code: 'InvalidAction', message: `the double does not answer IAM ${action}` } };
     }
