@@ -76,15 +76,21 @@ export async function recordVote(
     }
 
     const counted = evaluation.votes.at(-1)!;
-    await recordCaseEvidence(deps, claimed, 'decision', {
-      event: evaluation.kind === 'decided' ? 'decided' : 'vote-recorded',
-      vote: counted,
-      requiredApprovals: Math.max(1, before.requiredApprovals),
-      votes: evaluation.votes.length,
-      ...(evaluation.changedFrom ? { changedFrom: evaluation.changedFrom } : {}),
-      ...(evaluation.lapsed ? { lapsedVotes: evaluation.lapsed } : {}),
-      ...(evaluation.kind === 'decided' ? { decision: evaluation.decision } : { agreeing: evaluation.agreeing }),
-    });
+    await recordCaseEvidence(
+      deps,
+      claimed,
+      'decision',
+      {
+        event: evaluation.kind === 'decided' ? 'decided' : 'vote-recorded',
+        vote: counted,
+        requiredApprovals: Math.max(1, before.requiredApprovals),
+        votes: evaluation.votes.length,
+        ...(evaluation.changedFrom ? { changedFrom: evaluation.changedFrom } : {}),
+        ...(evaluation.lapsed ? { lapsedVotes: evaluation.lapsed } : {}),
+        ...(evaluation.kind === 'decided' ? { decision: evaluation.decision } : { agreeing: evaluation.agreeing }),
+      },
+      { latest: claimed },
+    );
     if (evaluation.kind === 'recorded') {
       return {
         status: 'recorded',

@@ -17,6 +17,8 @@ const CASE_PREFIX = 'CASE#';
 const OPEN_PREFIX = 'OPEN#';
 /** Sweep items are kept a week, like the sweep lists: long enough to look into a sweep, no longer. */
 const SWEEP_ITEM_DAYS = 7;
+/** Cases whose newest version an instance keeps (one Lambda container handles one case at a time). */
+const SEEN_CASES = 64;
 
 export interface DynamoCaseStoreOptions {
   /** A document client built with `removeUndefinedValues: true` (optional case fields are absent, not null). */
@@ -63,7 +65,21 @@ function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
  * week, see {@link recordSweepOutcome}): no other table, grant or adapter for a handful of counters.
  */
 export class DynamoCaseStore implements CaseStorePort {
+  /**
+   * The newest version of each case this instance read or wrote (the last {@link SEEN_CASES}).
+   * `update` starts from it when it is the expected version, instead of reading the item again: every
+   * write of a case item bumps `version`, so a case at a given version has one content, and the
+   * conditional put refuses the write if the table has moved on. Never used to answer `get`.
+   */
+  private readonly seen = new Map<string, Case>();
+
   constructor(private readonly options: DynamoCaseStoreOptions) {}
+
+  private remember(c: Case): void {
+    this.seen.delete(c.caseId);
+    this.seen.set(c.caseId, structuredClone(c));
+    if (this.seen.size > SEEN_CASES) this.seen.delete(this.seen.keys().next().value!);
+  }
 
   async create(c: Case): Promise<Case> {
     const stored: Case = { ...c, version: 1 };
@@ -121,8 +137,13 @@ export class DynamoCaseStore implements CaseStorePort {
       ),
     );
     const item = out.Item as CaseItem | undefined;
-    if (!item) throw new CaseNotFoundError(caseId);
-    return this.fromItem(item);
+    if (!item) {
+      this.seen.delete(caseId);
+      throw new CaseNotFoundError(caseId);
+    }
+    const c = this.fromItem(item);
+    this.remember(c);
+    return c;
   }
 
   async findOpenByAccount(accountId: string): Promise<Case | undefined> {
@@ -174,7 +195,8 @@ export class DynamoCaseStore implements CaseStorePort {
   }
 
   async update(caseId: string, expectedVersion: number, change: (current: Case) => Case): Promise<Case> {
-    const current = await this.get(caseId);
+    const known = this.seen.get(caseId);
+    const current = known?.version === expectedVersion ? structuredClone(known) : await this.get(caseId);
     if (current.version !== expectedVersion) throw new ConcurrentUpdateError(caseId);
     const next = change(structuredClone(current));
     if (next.accountId !== current.accountId) {
@@ -217,10 +239,12 @@ export class DynamoCaseStore implements CaseStorePort {
         codes?.[0] === 'ConditionalCheckFailed' ||
         codes?.includes('TransactionConflict')
       ) {
+        this.seen.delete(caseId);
         throw new ConcurrentUpdateError(caseId);
       }
       throw this.mapped(error, closes ? 'dynamodb:PutItem (TransactWriteItems)' : 'dynamodb:PutItem');
     }
+    this.remember(stored);
     return stored;
   }
 

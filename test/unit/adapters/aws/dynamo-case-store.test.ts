@@ -197,6 +197,67 @@ describe('DynamoCaseStore.update', () => {
     await expect(store().update(c.caseId, 2, (current) => current)).rejects.toBeInstanceOf(ConcurrentUpdateError);
   });
 
+  it('starts from the version it just read or wrote instead of reading the item again', async () => {
+    // Prepare: one read, then two updates in a row (a Slack click: claim the vote, move the evidence head).
+    const c = { ...newCase(), version: 3 };
+    ddb.on(GetCommand).resolves({ Item: item(c) });
+    ddb.on(PutCommand).resolves({});
+    const cases = store();
+    await cases.get(c.caseId);
+
+    // Act
+    await cases.update(c.caseId, 3, (current) => ({ ...current, status: 'awaiting-approval' }));
+    const second = await cases.update(c.caseId, 4, (current) => ({ ...current, evidenceCount: 9 }));
+
+    // Assess: still one GetItem; each put is conditioned on the version it started from.
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(second).toMatchObject({ version: 5, status: 'awaiting-approval', evidenceCount: 9 });
+    expect(ddb).toHaveReceivedNthSpecificCommandWith(2, PutCommand, {
+      Item: expect.objectContaining({ version: 5 }),
+      ExpressionAttributeValues: { ':expected': 4 },
+    });
+  });
+
+  it('reads the item when another writer moved the case on, and after its write was refused', async () => {
+    // Prepare: this store saw version 3; the table holds version 6.
+    const c = { ...newCase(), version: 3 };
+    const moved = { ...c, version: 6, status: 'awaiting-approval' as const };
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: item(c) })
+      .resolves({ Item: item(moved) });
+    ddb
+      .on(PutCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }))
+      .resolves({});
+    const cases = store();
+    await cases.get(c.caseId);
+
+    // Act: the stale version is refused by DynamoDB's condition; the next update reads.
+    await expect(cases.update(c.caseId, 3, (current) => current)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    const updated = await cases.update(c.caseId, 6, (current) => ({ ...current, evidenceCount: 2 }));
+
+    // Assess
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+    expect(updated).toMatchObject({ version: 7, status: 'awaiting-approval', evidenceCount: 2 });
+  });
+
+  it('reads the item when the expected version is not the one it knows', async () => {
+    const c = { ...newCase(), version: 3 };
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: item(c) })
+      .resolves({ Item: item({ ...c, version: 4 }) });
+    ddb.on(PutCommand).resolves({});
+    const cases = store();
+    await cases.get(c.caseId);
+
+    await cases.update(c.caseId, 4, (current) => current);
+
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { ExpressionAttributeValues: { ':expected': 4 } });
+  });
+
   it('releases the account lock in the same transaction that closes the case', async () => {
     // Prepare
     const c: Case = { ...newCase(), status: 'verifying', version: 7 };
