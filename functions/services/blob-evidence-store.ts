@@ -53,14 +53,22 @@ export class BlobEvidenceStore implements EvidenceStorePort {
 
   async append(record: EvidenceRecord): Promise<{ location: string }> {
     const entry = indexEntryFor(record);
-    if (!(await this.blobs.create(indexPath(entry), serializeIndexEntry(entry)))) {
+    const folder = caseFolder(record.caseId);
+    const sequencePrefix = `${folder}/${String(record.sequence).padStart(6, '0')}-`;
+    // Claim the account position and look for a record at this case position together: writers that
+    // go through this store never share a case position (the position follows from the account
+    // position they claimed), so the listing only catches records written around the store, and it
+    // finds them whether it runs before or after the claim.
+    const [claimed, names] = await Promise.all([
+      this.blobs.create(indexPath(entry), serializeIndexEntry(entry)),
+      this.blobs.list(`${folder}/`),
+    ]);
+    if (!claimed) {
       throw new EvidenceConflictError(
         `Account ${record.accountId} evidence position ${record.accountSequence} was taken by another writer`,
       );
     }
-    const folder = caseFolder(record.caseId);
-    const sequencePrefix = `${folder}/${String(record.sequence).padStart(6, '0')}-`;
-    const taken = (await this.blobs.list(`${folder}/`)).some(
+    const taken = names.some(
       (name) => name.startsWith(sequencePrefix) || parseRecordPath(name)?.sequence === record.sequence,
     );
     const file = recordPath(record);
