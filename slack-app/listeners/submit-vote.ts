@@ -33,8 +33,12 @@ export async function submitVote(
   try {
     switch (result.status) {
       case 'decided':
-        if (message) await ctx.notifier.updateApprovalMessage(message, result.case);
-        await ctx.notifier.reply(result.case, buildDecisionAnnouncement(result.case));
+        // The buttons give way to the decision and the thread announces it: two independent Slack
+        // calls, made together (in Lambda, Slack waits for both before it gets its HTTP answer).
+        await settledAll([
+          message ? ctx.notifier.updateApprovalMessage(message, result.case) : undefined,
+          ctx.notifier.reply(result.case, buildDecisionAnnouncement(result.case)),
+        ]);
         break;
       case 'recorded':
         await ctx.notifier.reply(result.case, buildVoteRecorded(result.vote, result.agreeing, result.required));
@@ -52,4 +56,11 @@ export async function submitVote(
     logger.warn(`Could not show the result of the vote on ${input.caseId}: ${(error as Error).message}`);
   }
   return result;
+}
+
+/** Waits for every call; then throws the first failure (each call is attempted whatever the others do). */
+async function settledAll(calls: (Promise<unknown> | undefined)[]): Promise<void> {
+  const results = await Promise.allSettled(calls);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

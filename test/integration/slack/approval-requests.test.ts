@@ -92,6 +92,22 @@ describe('Slack approval requests over signed HTTP', () => {
     expect(h.evidence.ofType('decision')).toHaveLength(1);
   });
 
+  it('still announces the decision in the thread when Slack refuses to update the approval message', async () => {
+    // Prepare: the approval message was deleted meanwhile (chat.update fails; not retried).
+    h = await startSlackAppHarness([c]);
+    h.slack.failNext('chat.update', 'message_not_found');
+    // Act
+    const response = await h.click(ALICE, ACTION_IDS.delete, c.caseId);
+    // Assess: the decision stands and reached the workflow; the thread reply went out all the same.
+    expect(response.status).toBe(200);
+    expect((await h.cases.get(c.caseId)).decision).toMatchObject({ action: 'delete' });
+    expect(h.callbacks.successes).toHaveLength(1);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    const reply = h.slack.callsTo('chat.postMessage').at(-1)!;
+    expect(reply.args).toMatchObject({ thread_ts: APPROVAL_MESSAGE.ts });
+    expect(String(reply.args.text)).toContain('decided by alice');
+  });
+
   it("refuses an outsider's click ephemerally and changes nothing", async () => {
     h = await startSlackAppHarness([c]);
     const response = await h.click(MALLORY, ACTION_IDS.delete, c.caseId);

@@ -26,8 +26,15 @@ export class SlackWebApiDouble {
   private server?: Server;
   private port = 0;
   private tsCounter = 0;
+  /** Platform errors to answer the next call of a method with (`failNext`). */
+  private readonly failures = new Map<string, string[]>();
 
   constructor(private readonly botToken: string) {}
+
+  /** Answers the next call of `method` with `{ ok: false, error }` (as Slack does, with HTTP 200). */
+  failNext(method: string, error: string): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -82,6 +89,8 @@ export class SlackWebApiDouble {
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const failure = this.failures.get(method)?.shift();
+    if (failure) return { ok: false, error: failure };
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: 'U0ROOTKEYBOT', bot_id: 'B0ROOTKEY', team_id: 'T0TEST' };
