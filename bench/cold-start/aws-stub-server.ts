@@ -22,6 +22,8 @@ export interface StubCall {
   status: number;
   /** For Step Functions and Slack: the request's parameters (task token, channel, …). */
   params?: Record<string, unknown>;
+  /** When the stub received the call (epoch ms): places it within an invocation. */
+  at: number;
 }
 
 export interface AwsStubOptions {
@@ -163,7 +165,7 @@ function forward(base: string, req: IncomingMessage, raw: Buffer, calls: StubCal
         const target = String(req.headers['x-amz-target'] ?? '');
         const action =
           target || new URLSearchParams(raw.toString('utf8')).get('Action') || `${req.method} ${url.pathname}`;
-        calls.push({ service: 'query', action, status: res.statusCode ?? 0 });
+        calls.push({ service: 'query', action, status: res.statusCode ?? 0, at: Date.now() });
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k] = v;
         delete headers['content-length'];
@@ -209,7 +211,7 @@ function slackAnswer(req: IncomingMessage, raw: Buffer, calls: StubCall[]): Answ
   } catch {
     params = {};
   }
-  calls.push({ service: 'slack', action: method, status: 200, params });
+  calls.push({ service: 'slack', action: method, status: 200, params, at: Date.now() });
   const extra =
     method === 'chat.postMessage' || method === 'chat.postEphemeral' || method === 'chat.update'
       ? {
@@ -233,7 +235,7 @@ function awsAnswer(req: IncomingMessage, raw: Buffer, s: StubState): Answer {
   const auth = String(req.headers.authorization ?? '');
   const signingService = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1] ?? '';
   const record = (service: StubCall['service'], action: string, answer: Answer, params?: Record<string, unknown>) => {
-    s.calls.push({ service, action, status: answer.status, ...(params ? { params } : {}) });
+    s.calls.push({ service, action, status: answer.status, ...(params ? { params } : {}), at: Date.now() });
     return answer;
   };
   const body = () => (raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {});
@@ -463,7 +465,7 @@ function s3(req: IncomingMessage, raw: Buffer, s: StubState): Answer {
   const [, bucket = '', ...rest] = url.pathname.split('/');
   const key = decodeURIComponent(rest.join('/'));
   const record = (action: string, answer: Answer) => {
-    s.calls.push({ service: 's3', action, status: answer.status });
+    s.calls.push({ service: 's3', action, status: answer.status, at: Date.now() });
     return answer;
   };
   const chunked =

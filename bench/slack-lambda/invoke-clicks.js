@@ -34,12 +34,20 @@ async function main() {
   const invocations = [];
   for (const [i, event] of events.entries()) {
     const t = performance.now();
+    const startedAt = Date.now(); // wall clock, to place the AWS stub's calls within this invocation
     try {
       const result = await mod.handler(event, context(i));
-      invocations.push({ ms: performance.now() - t, status: result && result.statusCode });
+      invocations.push({
+        ms: performance.now() - t,
+        startedAt,
+        endedAt: Date.now(),
+        status: result && result.statusCode,
+      });
     } catch (error) {
       invocations.push({
         ms: performance.now() - t,
+        startedAt,
+        endedAt: Date.now(),
         threw: `${(error && error.name) || 'Error'}: ${String((error && error.message) || error).slice(0, 200)}`,
       });
     }

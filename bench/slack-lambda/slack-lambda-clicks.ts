@@ -3,9 +3,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCaseStore } from '../../functions/adapters/aws/dynamo-case-store';
+import { KmsSigner } from '../../functions/adapters/aws/kms-signer';
+import { S3BlobStore } from '../../functions/adapters/aws/s3-blob-store';
 import type { Case } from '../../functions/core/case';
+import { SLACK_FUNCTION_ENV } from '../../functions/core/shared-names';
+import { systemClock } from '../../functions/ports/clock';
+import { BlobEvidenceStore } from '../../functions/services/blob-evidence-store';
+import { recordCaseEvidence } from '../../functions/services/case-evidence';
+import { EvidenceServiceBase } from '../../functions/services/evidence-service-base';
+import { maskedKeys } from '../../functions/services/open-case';
 import { awaitingCase } from '../../test/support/slack/case-fixture';
 import { startAwsStub, STUB_SLACK_SECRET, type AwsStub } from '../cold-start/aws-stub-server';
 import {
@@ -56,7 +66,8 @@ export const QUICK_SLACK_LAMBDA_MODEL: SlackLambdaModel = {
 interface ProcessResult {
   boot: number;
   load: number;
-  invocations: { ms: number; status?: number; threw?: string }[];
+  /** `startedAt`/`endedAt`: wall clock (epoch ms) around the handler call. */
+  invocations: { ms: number; startedAt: number; endedAt: number; status?: number; threw?: string }[];
 }
 
 function runProcess(modulePath: string, eventsPath: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
@@ -112,6 +123,10 @@ export interface SlackLambdaResult {
   warm: { p50: number; p99: number; max: number; samples: number };
   /** Calls each click made, from the stub's records (mean per click, warm process). */
   callsPerClick: Record<string, number>;
+  /** The calls of the last warm click in the order the stub received them, one entry per round (`a ∥ b`: made together). */
+  oneClick: string[];
+  /** What the last warm click waited for its calls at the stated latencies, calls made together counted once. */
+  pathLatencyMs: number;
   /** Σ calls per click × their stated latency: what a click waits if it makes them one after the other. */
   sequentialLatencyMs: number;
 }
@@ -135,21 +150,41 @@ export async function benchmarkSlackLambda(
   try {
     const bundled = await bundle(entry, join(work, 'bundled'), options);
     const env = deployedEnv(lambdaEnv(stub), options);
+    const clientConfig = {
+      endpoint: stub.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIABENCHMARKSTUB000', secretAccessKey: 'benchmark-stub-secret' },
+    };
     const store = new DynamoCaseStore({
-      client: DynamoDBDocumentClient.from(
-        new DynamoDBClient({
-          endpoint: stub.url,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'AKIABENCHMARKSTUB000', secretAccessKey: 'benchmark-stub-secret' },
-        }),
-        { marshallOptions: { removeUndefinedValues: true } },
-      ),
+      client: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
       tableName: env.CASES_TABLE_NAME!,
     });
+    const evidence = new EvidenceServiceBase({
+      store: new BlobEvidenceStore(
+        new S3BlobStore({
+          client: new S3Client({ ...clientConfig, forcePathStyle: true }),
+          bucket: env[SLACK_FUNCTION_ENV.evidenceBucket]!,
+          kmsKeyId: env[SLACK_FUNCTION_ENV.evidenceKmsKey]!,
+        }),
+      ),
+      signer: new KmsSigner({ client: new KMSClient(clientConfig), keyId: env[SLACK_FUNCTION_ENV.signingKey]! }),
+    });
     let next = 0;
+    // Each case as the workflow leaves it when it asks for approval: stored, with its approval
+    // request already in the evidence chain (so a click reads a real chain head, as in AWS).
     const newCases = async (count: number) => {
       const cases = Array.from({ length: count }, () => benchCase(next++));
-      for (const c of cases) await store.create(c);
+      for (const c of cases) {
+        await store.create(c);
+        await recordCaseEvidence({ cases: store, evidence, clock: systemClock }, c, 'approval-requested', {
+          requiredApprovals: c.requiredApprovals,
+          keys: maskedKeys(c.posture.keys),
+          removalPaths: c.removalPaths,
+          requestedAt: c.approval?.requestedAt ?? c.openedAt,
+        });
+      }
       return cases;
     };
     const writeEvents = (cases: Case[], name: string) => {
@@ -184,18 +219,28 @@ export async function benchmarkSlackLambda(
     }
     progress(`Slack Lambda: ${model.warmClicks} clicks one after the other in one process`);
     const warmCases = await newCases(model.warmClicks + 1);
-    const callsBefore = stub.calls.length;
     const warmRun = await checked(warmCases, await runProcess(bundled.outfile, writeEvents(warmCases, 'warm'), env));
-    const warmCalls = stub.calls.slice(callsBefore);
 
     const coldMs = cold.map((r) => r.load + r.invocations[0]!.ms);
-    const warmMs = warmRun.invocations.slice(1).map((inv) => inv.ms);
+    const warmInvocations = warmRun.invocations.slice(1);
+    const warmMs = warmInvocations.map((inv) => inv.ms);
+    // The calls each warm click made: those the stub received while its invocation ran (one at a
+    // time, so the windows do not overlap; the benchmark's own checks come after the process ends).
+    const callsOf = (inv: ProcessResult['invocations'][number]) =>
+      stub.calls.filter((call) => call.at >= inv.startedAt && call.at <= inv.endedAt);
     const perClick: Record<string, number> = {};
-    for (const call of warmCalls) {
-      const name = `${call.service}:${call.action}`;
-      perClick[name] = (perClick[name] ?? 0) + 1;
+    for (const inv of warmInvocations) {
+      for (const call of callsOf(inv)) {
+        const name = `${call.service}:${call.action}`;
+        perClick[name] = (perClick[name] ?? 0) + 1;
+      }
     }
-    for (const name of Object.keys(perClick)) perClick[name] = round(perClick[name]! / warmCases.length, 2);
+    for (const name of Object.keys(perClick)) perClick[name] = round(perClick[name]! / warmInvocations.length, 2);
+    const lastClick = callsOf(warmInvocations.at(-1)!).map((call) => ({
+      name: `${call.service}:${call.action}`,
+      at: call.at,
+    }));
+    const oneClick = callRounds(lastClick, model).map((round) => round.join(' ∥ '));
     const sequentialLatencyMs = sequentialLatency(perClick, model);
     const result: SlackLambdaResult = {
       model,
@@ -215,7 +260,9 @@ export async function benchmarkSlackLambda(
         samples: warmMs.length,
       },
       callsPerClick: perClick,
+      oneClick,
       sequentialLatencyMs,
+      pathLatencyMs: roundsLatency(callRounds(lastClick, model), model),
     };
     return slackLambdaSection(result, options.nodeOptions);
   } finally {
@@ -225,6 +272,31 @@ export async function benchmarkSlackLambda(
 }
 
 const ms = (value: number) => `${Math.round(value)} ms`;
+
+/**
+ * Groups a click's calls (in the order the stub received them) into rounds: a call that arrives less
+ * than half the shorter stated latency after the round's first call was made while that one was still
+ * waiting for its answer, i.e. together with it.
+ */
+export function callRounds(calls: { name: string; at: number }[], model: SlackLambdaModel): string[][] {
+  const window = Math.min(model.awsLatencyMs, model.slackLatencyMs) / 2;
+  const rounds: { at: number; names: string[] }[] = [];
+  for (const call of [...calls].sort((a, b) => a.at - b.at)) {
+    const last = rounds.at(-1);
+    if (last && call.at - last.at < window) last.names.push(call.name);
+    else rounds.push({ at: call.at, names: [call.name] });
+  }
+  return rounds.map((r) => r.names);
+}
+
+/** What a click waits for its rounds of calls: the slowest call of each round, one round after the other. */
+export function roundsLatency(rounds: string[][], model: SlackLambdaModel): number {
+  return rounds.reduce(
+    (total, names) =>
+      total + Math.max(...names.map((n) => (n.startsWith('slack:') ? model.slackLatencyMs : model.awsLatencyMs))),
+    0,
+  );
+}
 
 /** The stated latency a click's calls add up to when made one after the other (calls named `service:action`). */
 export function sequentialLatency(callsPerClick: Record<string, number>, model: SlackLambdaModel): number {
@@ -252,13 +324,13 @@ function slackLambdaSection(r: SlackLambdaResult, nodeOptions: string | undefine
         comparison: `the click's ${round(
           Object.values(r.callsPerClick).reduce((a, b) => a + b, 0),
           1,
-        )} AWS/Slack calls one after the other at the stated latencies: ${ms(r.sequentialLatencyMs)}; module load of a cold click: ${ms(r.cold.loadP50)} (median); Slack's limit: 3,000 ms`,
+        )} AWS/Slack calls in ${r.oneClick.length} rounds at the stated latencies: ${ms(r.pathLatencyMs)} (one after the other: ${ms(r.sequentialLatencyMs)}); module load of a cold click: ${ms(r.cold.loadP50)} (median); Slack's limit: 3,000 ms`,
         goal: `p99 < ${COLD_P99_GOAL_MS.toLocaleString('en-US')} ms cold, < ${WARM_P99_GOAL_MS} ms warm`,
         met,
         ...(met
           ? {}
           : {
-              note: `cold p99 ${ms(r.cold.p99)}, warm p99 ${ms(r.warm.p99)}. \`AwsLambdaReceiver\` answers only when the listener is done, and the listener makes its calls one after the other (per click: ${calls}); at the stated latencies they add up to ${ms(r.sequentialLatencyMs)}, so a ${WARM_P99_GOAL_MS} ms warm goal cannot be met by faster code, only by fewer calls on the click's path (the case is read ${r.callsPerClick['dynamodb:GetItem'] ?? 0} times and the evidence index listed ${r.callsPerClick['s3:ListObjectsV2'] ?? 0} times per click) or by answering Slack before the work (a queue or an asynchronous self-invocation). Proposed replacement until then: warm p99 ≤ the sequential call latency + 150 ms and cold p99 ≤ that + 1,000 ms, both well inside Slack's 3,000 ms.`,
+              note: `cold p99 ${ms(r.cold.p99)}, warm p99 ${ms(r.warm.p99)}. \`AwsLambdaReceiver\` answers only when the listener is done, and the listener's calls mostly depend on each other (per click: ${calls}; in order below): ${r.oneClick.length} rounds, ${ms(r.pathLatencyMs)} of waiting at the stated latencies, so a ${WARM_P99_GOAL_MS} ms warm goal cannot be met by faster code. What is left is what a decision must do before the workflow may act on it: claim the vote on the case (read, conditional write), append the signed decision record to the evidence chain (account and case chain heads, KMS signature, two create-only writes, moving the case's head), hand the decision to the workflow, and show it in Slack. Removed for this run: re-reading the case before each write (the store starts from the version it just wrote; DynamoDB's condition still refuses a stale write), a listing of the case's records (now made together with the account-position claim), and waiting for one Slack call before the other. Meeting ${WARM_P99_GOAL_MS} ms needs the answer to go to Slack before the work (an asynchronous self-invocation or a queue), which changes how a failed vote reaches the approver (an ephemeral message instead of the HTTP answer): open. Proposed replacement until then: warm p99 ≤ the click's waiting at the stated latencies + 150 ms, cold p99 < 1,000 ms, both well inside Slack's 3,000 ms.`,
             }),
       },
     ],
@@ -266,6 +338,7 @@ function slackLambdaSection(r: SlackLambdaResult, nodeOptions: string | undefine
       `**Method.** \`slack-app/lambda-handler.ts\` bundled as infra bundles it (esbuild options and the Slack aliases, ${Math.round(r.bundleBytes / 1000)} kB) runs in fresh Node processes (\`bench/slack-lambda/invoke-clicks.js\`) with the function's \`NODE_OPTIONS\` (${nodeOptions ? `\`${nodeOptions}\`` : 'none'}), one request at a time as Lambda sends them. Each request is an API Gateway proxy event of a "Delete the key" click by an approver, signed with the Slack signing secret (\`signSlackRequest\`), on its own case waiting for approval in its own account; the cases are written beforehand through the real DynamoDB case store.`,
       `**Stubs and latency (assumed).** Every AWS call (\`AWS_ENDPOINT_URL\`: Secrets Manager for the Slack secret, DynamoDB, KMS Sign, S3, Step Functions) goes to \`bench/cold-start/aws-stub-server.ts\`, a stateful stand-in speaking the SDK's wire protocols, which answers after ${r.model.awsLatencyMs} ms; every Slack Web API call and response_url post (\`SLACK_API_URL\`) after ${r.model.slackLatencyMs} ms. These are assumptions for an in-Region AWS call and a call to Slack from AWS, not measurements. Calls per click (warm, mean): ${calls}.`,
       `**Cold.** ${r.cold.samples} fresh processes each answer one click: module load (median ${ms(r.cold.loadP50)}) plus the first invocation, which also reads the Slack secret and builds the Bolt app and SDK clients. Node's own boot (median ${ms(r.cold.bootP50)}) and Lambda's own init and network to API Gateway are left out. **Warm.** One process answers ${r.warm.samples + 1} clicks one after the other; the first is left out. Before a row is written every click is checked: status 200, the case decided "delete" in the stub's DynamoDB and the workflow's task token answered (SendTaskSuccess); a click that failed stops the benchmark instead of printing a time.`,
+      `**One warm click, call by call** (the last one, in the order the stub received them; \`a ∥ b\`: made together, i.e. the second arrived while the first still waited for its answer): ${r.oneClick.join(' → ')}. At the stated latencies the click waits ${ms(r.pathLatencyMs)} for them; measured warm p50: ${ms(r.warm.p50)} (the rest is the function's own work: Bolt's signature check and routing, building Block Kit, JSON, the SDK's request signing).`,
     ],
     data: r,
   };

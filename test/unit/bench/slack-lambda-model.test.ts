@@ -1,5 +1,10 @@
 import { conditionHolds, decodeAwsChunked } from '../../../bench/cold-start/aws-stub-server';
-import { DEFAULT_SLACK_LAMBDA_MODEL, sequentialLatency } from '../../../bench/slack-lambda/slack-lambda-clicks';
+import {
+  DEFAULT_SLACK_LAMBDA_MODEL,
+  callRounds,
+  roundsLatency,
+  sequentialLatency,
+} from '../../../bench/slack-lambda/slack-lambda-clicks';
 
 describe('the Slack Lambda benchmark model', () => {
   it('adds up each click’s calls at the stated AWS and Slack latencies', () => {
@@ -11,6 +16,32 @@ describe('the Slack Lambda benchmark model', () => {
 
     // Assess
     expect(total).toBe(7 * 30 + 1.5 * 80);
+  });
+});
+
+describe('a click’s calls in rounds', () => {
+  it('counts calls that arrived while another waited as one round, at the slowest call’s latency', () => {
+    // Prepare: 30 ms AWS, 80 ms Slack; two AWS calls in a row, then a claim with a listing, then two Slack calls together.
+    const calls = [
+      { name: 'dynamodb:GetItem', at: 1_000 },
+      { name: 'dynamodb:PutItem', at: 1_031 },
+      { name: 's3:PutObject', at: 1_062 },
+      { name: 's3:ListObjectsV2', at: 1_063 },
+      { name: 'slack:chat.postMessage', at: 1_094 },
+      { name: 'slack:chat.update', at: 1_093 },
+    ];
+
+    // Act
+    const rounds = callRounds(calls, DEFAULT_SLACK_LAMBDA_MODEL);
+
+    // Assess
+    expect(rounds).toEqual([
+      ['dynamodb:GetItem'],
+      ['dynamodb:PutItem'],
+      ['s3:PutObject', 's3:ListObjectsV2'],
+      ['slack:chat.update', 'slack:chat.postMessage'],
+    ]);
+    expect(roundsLatency(rounds, DEFAULT_SLACK_LAMBDA_MODEL)).toBe(3 * 30 + 80);
   });
 });
 
