@@ -79,21 +79,18 @@ export type PreventionFunction = keyof typeof PREVENTION_FUNCTION_PORTS;
 
 /** The SDK packages a Lambda function's ports need, sorted: a task, or one of the Prevention functions. */
 export function functionSdkPackagesOf(name: string): string[] | undefined {
-  if (name in PREVENTION_FUNCTION_PORTS) {
-    const ports: readonly PortName[] = PREVENTION_FUNCTION_PORTS[name as PreventionFunction];
-    return [...new Set(ports.flatMap((port) => PORT_SDK_PACKAGES[port]))].sort();
-  }
+  if (name in PREVENTION_FUNCTION_PORTS) return packagesOf(PREVENTION_FUNCTION_PORTS[name as PreventionFunction]);
   return isTaskId(name) ? sdkPackagesOf(name) : undefined;
 }
 
 /** The SDK packages a task's function needs, sorted. */
 export function sdkPackagesOf(task: TaskId): string[] {
-  return [
-    ...new Set([
-      ...TASK_PORTS[task].flatMap((port) => PORT_SDK_PACKAGES[port]),
-      ...(TASK_EXTRA_SDK_PACKAGES[task] ?? []),
-    ]),
-  ].sort();
+  return packagesOf(TASK_PORTS[task], TASK_EXTRA_SDK_PACKAGES[task]);
+}
+
+/** The SDK packages of these ports, and any extra ones, without repeats and sorted. */
+function packagesOf(ports: readonly PortName[], extra: readonly string[] = []): string[] {
+  return [...new Set([...ports.flatMap((port) => PORT_SDK_PACKAGES[port]), ...extra])].sort();
 }
 
 /** Thrown when a task uses a port its function was not given: a TASK_PORTS list is incomplete. */
