@@ -240,7 +240,8 @@ export async function benchmarkSlackLambda(
       name: `${call.service}:${call.action}`,
       at: call.at,
     }));
-    const oneClick = callRounds(lastClick, model).map((round) => round.join(' ∥ '));
+    const rounds = callRounds(lastClick, model);
+    const oneClick = rounds.map((round) => round.join(' ∥ '));
     const sequentialLatencyMs = sequentialLatency(perClick, model);
     const result: SlackLambdaResult = {
       model,
@@ -262,7 +263,7 @@ export async function benchmarkSlackLambda(
       callsPerClick: perClick,
       oneClick,
       sequentialLatencyMs,
-      pathLatencyMs: roundsLatency(callRounds(lastClick, model), model),
+      pathLatencyMs: roundsLatency(rounds, model),
     };
     return slackLambdaSection(result, options.nodeOptions);
   } finally {
