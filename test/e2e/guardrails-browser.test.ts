@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/e2e/chromium';
 import { startSandboxServer, type RunningSandbox } from '../../sandbox/sandbox-server';
-import { main } from '../../cli/main';
+import { expectEvidenceVerifiedByCli } from '../support/e2e/verify-evidence-cli';
 import { step } from '../support/e2e/story-step';
 
 /**
@@ -101,14 +101,6 @@ it('remediate, then prevent recurrence: the offer, the outsider refused, an appr
   });
 
   await step('leaves evidence, guardrail records included, that `rootkey evidence verify` accepts', async () => {
-    const out: string[] = [];
-    const io = {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => out.push(s) },
-      env: {},
-    };
-    const code = await main(['evidence', 'verify', dataDir], io);
-    expect(out.join('')).toContain('INTACT');
-    expect(code).toBe(0);
+    await expectEvidenceVerifiedByCli(dataDir);
   });
 });

@@ -152,6 +152,36 @@ async function approve(w: World, caseId: string): Promise<void> {
   expect(vote.status).toBe('approved');
 }
 
+/**
+ * The remediated case's offer (record-outcome's start) and the approvers' vote; `afterOffer` runs in
+ * between (a fault that starts once the offer is made). Answers the case id, for the approvers' start.
+ */
+async function offeredAndApproved(w: World, afterOffer: () => void = () => {}): Promise<string> {
+  const caseId = (await w.cases.list())[0]!.caseId;
+  await w.run({ caseId, step: 'offer' });
+  afterOffer();
+  await approve(w, caseId);
+  return caseId;
+}
+
+/** The Prevention path when applying fails: the state machine's states, the case and its evidence. */
+async function expectPreventionFailed(
+  w: World,
+  caseId: string,
+  applied: Awaited<ReturnType<World['run']>>,
+  afterApply: string,
+): Promise<void> {
+  expect(applied.status).toBe('FAILED: PreventionFailed');
+  expect(applied.states).toEqual([
+    PREVENTION_STATES.step,
+    PREVENTION_STATES.apply,
+    afterApply,
+    PREVENTION_STATES.failed,
+  ]);
+  expect((await w.cases.get(caseId)).guardrail?.status).toBe('failed');
+  expect((await w.evidenceEvents(caseId)).at(-1)).toBe('failed');
+}
+
 let current: World | undefined;
 afterEach(() => {
   current?.dispose();
@@ -199,9 +229,7 @@ describe('the Prevention state machine, synthesized and run locally with its han
         },
       }),
     }));
-    const caseId = (await w.cases.list())[0]!.caseId;
-    await w.run({ caseId, step: 'offer' });
-    await approve(w, caseId);
+    const caseId = await offeredAndApproved(w);
 
     // Act
     const applied = await w.run({ caseId });
@@ -225,23 +253,13 @@ describe('the Prevention state machine, synthesized and run locally with its han
         },
       }),
     }));
-    const caseId = (await w.cases.list())[0]!.caseId;
-    await w.run({ caseId, step: 'offer' });
-    await approve(w, caseId);
+    const caseId = await offeredAndApproved(w);
 
     // Act
     const applied = await w.run({ caseId });
 
     // Assess: the failure is the case's evidence and its thread's reply; the alarm sees a failed execution.
-    expect(applied.status).toBe('FAILED: PreventionFailed');
-    expect(applied.states).toEqual([
-      PREVENTION_STATES.step,
-      PREVENTION_STATES.apply,
-      'PreventionApplied?',
-      PREVENTION_STATES.failed,
-    ]);
-    expect((await w.cases.get(caseId)).guardrail?.status).toBe('failed');
-    expect((await w.evidenceEvents(caseId)).at(-1)).toBe('failed');
+    await expectPreventionFailed(w, caseId, applied, 'PreventionApplied?');
     expect(w.replies.at(-1)).toMatch(caseId);
   });
 
@@ -264,25 +282,16 @@ describe('the Prevention state machine, synthesized and run locally with its han
         attachPolicy: (id, target) => sim.attachPolicy(id, target),
       }),
     }));
-    const caseId = (await w.cases.list())[0]!.caseId;
-    await w.run({ caseId, step: 'offer' });
-    broken = true;
-    await approve(w, caseId);
+    const caseId = await offeredAndApproved(w, () => {
+      broken = true;
+    });
 
     // Act
     const applied = await w.run({ caseId });
 
     // Assess
-    expect(applied.status).toBe('FAILED: PreventionFailed');
-    expect(applied.states).toEqual([
-      PREVENTION_STATES.step,
-      PREVENTION_STATES.apply,
-      PREVENTION_STATES.recordFailure,
-      PREVENTION_STATES.failed,
-    ]);
+    await expectPreventionFailed(w, caseId, applied, PREVENTION_STATES.recordFailure);
     // Every attempt of the synthesized budget was made (one read per attempt).
     expect(reads).toBe(transientAttempts(preventionDefinition()));
-    expect((await w.cases.get(caseId)).guardrail?.status).toBe('failed');
-    expect((await w.evidenceEvents(caseId)).at(-1)).toBe('failed');
   });
 });
