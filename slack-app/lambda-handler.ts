@@ -1,6 +1,7 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { Logger } from '@slack/bolt';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AnyMiddlewareArgs, Logger, Middleware } from '@slack/bolt';
 // AwsLambdaReceiver from its own module: the '@slack/bolt' index also loads ExpressReceiver (express).
 import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LogLevel } from '@slack/logger';
@@ -16,6 +17,15 @@ import {
   type SlackSettings,
 } from '../functions/adapters/slack/slack-config';
 import type { SlackAppServices } from './services';
+import {
+  deferredActionOf,
+  hasValidSlackSignature,
+  isDeferredSlackRequest,
+  lambdaSelfInvoker,
+  type DeferredSlackRequest,
+  type DeferSlackRequest,
+  type SlackHttpEvent,
+} from './deferred-requests';
 
 type AwsHandler = ReturnType<ReturnType<typeof createSlackApp>['lambdaHandler']>;
 type AwsEvent = Parameters<AwsHandler>[0];
@@ -32,6 +42,11 @@ export interface SlackLambdaSetup {
   /** Built with the bot token, because the approver directory asks Slack for the group's members. */
   services: (secrets: SlackSecrets) => SlackAppServices;
   logger?: Logger;
+  /**
+   * Hands a click to an asynchronous invocation of this function, so that Slack gets its answer
+   * before the work (see slack-app/deferred-requests.ts). Without it every request is answered inline.
+   */
+  defer?: DeferSlackRequest;
 }
 
 /**
@@ -50,13 +65,18 @@ export function slackSecretsLoader(
  * The two-argument Lambda handler over a setup: the Bolt app with `AwsLambdaReceiver`, built on the
  * first invocation and reused while the secret stays the same. A failed build is not cached. Bolt
  * verifies the signature (401 otherwise) and the listeners ack first; the receiver answers API
- * Gateway once the listeners are done, which is why they keep their work short.
+ * Gateway once the listeners are done. So, with `defer`, a click whose listener needs nothing from
+ * the HTTP answer but the ack (a vote, a runbook step) is answered at once and handed to an
+ * asynchronous invocation of the function, which runs the listener; if it cannot be handed over,
+ * it is answered inline as before. That invocation (`{ rootkeyDeferredSlackRequest }`) is checked
+ * against the signing secret again, and a failure there is thrown, so that Lambda retries it and
+ * finally sends it to the function's dead-letter queue.
  */
 export function createSlackLambdaHandler(
   setup: () => Promise<SlackLambdaSetup>,
-): (event: AwsEvent, context: Context) => Promise<AwsResponse> {
+): (event: AwsEvent | DeferredSlackRequest<AwsEvent>, context: Context) => Promise<AwsResponse> {
   let ready: Promise<SlackLambdaSetup> | undefined;
-  let current: { key: string; handle: AwsHandler } | undefined;
+  let current: { key: string; ingress?: AwsHandler; worker?: AwsHandler } | undefined;
   return async (event, context) => {
     ready ??= setup().catch((error: unknown) => {
       ready = undefined;
@@ -65,23 +85,79 @@ export function createSlackLambdaHandler(
     const s = await ready;
     const secrets = await s.loadSecrets();
     const key = JSON.stringify(secrets);
-    if (current?.key !== key) {
-      const receiver = new AwsLambdaReceiver({
-        signingSecret: secrets.signingSecret,
-        ...(s.logger ? { logger: s.logger } : {}),
-        logLevel: LogLevel.INFO,
-      });
-      createBoltApp(receiver, {
-        botToken: secrets.botToken,
-        channel: s.settings.channel,
-        services: s.services(secrets),
-        ...(s.settings.slackApiUrl ? { slackApiUrl: s.settings.slackApiUrl } : {}),
-        ...(s.settings.escalationMention ? { escalationMention: s.settings.escalationMention } : {}),
-        ...(s.logger ? { logger: s.logger } : {}),
-      });
-      current = { key, handle: receiver.toHandler() };
+    if (current?.key !== key) current = { key };
+    if (isDeferredSlackRequest(event)) {
+      const request = event.rootkeyDeferredSlackRequest as AwsEvent;
+      if (!hasValidSlackSignature(request, secrets.signingSecret)) {
+        // Not thrown: a retry cannot make a wrong signature right. Nothing is run.
+        s.logger?.error('Refused a deferred Slack request whose signature does not match the signing secret');
+        return { statusCode: 401, body: '' };
+      }
+      current.worker ??= receiverHandler(s, secrets, { verify: false });
+      const response = await current.worker(request, context);
+      if (response.statusCode >= 500) {
+        throw new Error(`The deferred Slack request failed with status ${response.statusCode}`);
+      }
+      return response;
     }
-    return current.handle(event, context);
+    current.ingress ??= receiverHandler(s, secrets, { verify: true, ...(s.defer ? { defer: s.defer } : {}) });
+    return current.ingress(event, context);
+  };
+}
+
+/** Where the ingress receiver leaves the Lambda event for the deferring middleware (Bolt context). */
+const LAMBDA_EVENT = 'rootkeyLambdaEvent';
+
+/** Bolt over an `AwsLambdaReceiver`: the ingress (signature checked by Bolt, clicks deferred) or the worker. */
+function receiverHandler(
+  s: SlackLambdaSetup,
+  secrets: SlackSecrets,
+  mode: { verify: boolean; defer?: DeferSlackRequest },
+): AwsHandler {
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: secrets.signingSecret,
+    // The worker's request was verified by the ingress and again by createSlackLambdaHandler, without
+    // Bolt's five-minute window (an asynchronous retry may come later).
+    signatureVerification: mode.verify,
+    ...(mode.defer ? { customPropertiesExtractor: (event: AwsEvent) => ({ [LAMBDA_EVENT]: event }) } : {}),
+    ...(s.logger ? { logger: s.logger } : {}),
+    logLevel: LogLevel.INFO,
+  });
+  const { app } = createBoltApp(receiver, {
+    botToken: secrets.botToken,
+    channel: s.settings.channel,
+    services: s.services(secrets),
+    ...(s.settings.slackApiUrl ? { slackApiUrl: s.settings.slackApiUrl } : {}),
+    ...(s.settings.escalationMention ? { escalationMention: s.settings.escalationMention } : {}),
+    ...(s.logger ? { logger: s.logger } : {}),
+  });
+  if (mode.defer) app.use(deferClicks(mode.defer));
+  return receiver.toHandler();
+}
+
+/**
+ * Global middleware of the ingress: a click of {@link deferredActionOf} is queued for the
+ * asynchronous invocation and acked; its listener does not run here. Everything else, and a click
+ * that could not be queued, goes on to the listeners.
+ */
+function deferClicks(defer: DeferSlackRequest): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const request = args.context[LAMBDA_EVENT] as SlackHttpEvent | undefined;
+    const actionId = deferredActionOf(args.body);
+    const ack = 'ack' in args ? (args.ack as () => Promise<void>) : undefined;
+    if (!request || !actionId || !ack) {
+      await args.next();
+      return;
+    }
+    try {
+      await defer(request);
+    } catch (error) {
+      const { name, message } = describeError(error);
+      args.logger.warn(`Answering ${actionId} inline: it could not be handed over (${name}: ${message})`);
+      await args.next();
+      return;
+    }
+    await ack();
   };
 }
 
@@ -96,6 +172,11 @@ export async function awsSlackSetup(env: Record<string, string | undefined>): Pr
     loadSecrets: slackSecretsLoader(requiredEnv(env, SLACK_FUNCTION_ENV.slackSecretArn)),
     services: awsSlackServices(env, settings),
     logger: boltLogger(powertoolsLogger),
+    // Set by the Lambda runtime in every function (a reserved variable); absent elsewhere, where
+    // requests are answered inline.
+    ...(env['AWS_LAMBDA_FUNCTION_NAME']
+      ? { defer: lambdaSelfInvoker(new LambdaClient({}), env['AWS_LAMBDA_FUNCTION_NAME']) }
+      : {}),
   };
 }
 
@@ -103,13 +184,19 @@ const powertoolsLogger = new PowertoolsLogger({ serviceName: 'rootkey-slack' });
 const handle = createSlackLambdaHandler(() => awsSlackSetup(process.env));
 
 /** The Lambda entry (API Gateway REST proxy or a Function URL): `slack-app/lambda-handler.handler`. */
-export async function handler(event: AwsEvent, context: Context): Promise<AwsResponse> {
+export async function handler(
+  event: AwsEvent | DeferredSlackRequest<AwsEvent>,
+  context: Context,
+): Promise<AwsResponse> {
   powertoolsLogger.addContext(context);
   try {
     return await handle(event, context);
   } catch (error) {
     const { name, message } = describeError(error);
     powertoolsLogger.error('Slack request failed', { errorName: name, errorMessage: message });
+    // A deferred click fails its asynchronous invocation, so that Lambda retries it and then sends it
+    // to the dead-letter queue (whose depth raises the alarm); Slack's own request gets a 500.
+    if (isDeferredSlackRequest(event)) throw error;
     return { statusCode: 500, body: '' };
   }
 }

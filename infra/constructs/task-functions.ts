@@ -1,10 +1,11 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TASK_IDS, type TaskId } from '../../functions/handlers/task-ids';
 import { acknowledge } from './acknowledge';
@@ -78,6 +79,11 @@ export function nodeFunction(
     task?: string;
     /** esbuild aliases for this function's bundle (the Slack function's, see slack-bundling.ts). */
     bundlingAliases?: Readonly<Record<string, string>>;
+    /**
+     * For a function that is also invoked asynchronously (the Slack app invokes itself): where Lambda
+     * puts an event that failed its retries. Without one, the function is only invoked synchronously.
+     */
+    asyncInvocations?: { deadLetterQueue: sqs.IQueue; maxEventAge: Duration; retryAttempts: number };
   },
 ): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -116,8 +122,30 @@ export function nodeFunction(
       ...BUNDLING,
       ...(props.bundlingAliases ? { esbuildArgs: aliasEsbuildArgs(props.bundlingAliases) } : {}),
     },
+    ...(props.asyncInvocations
+      ? {
+          deadLetterQueue: props.asyncInvocations.deadLetterQueue,
+          maxEventAge: props.asyncInvocations.maxEventAge,
+          retryAttempts: props.asyncInvocations.retryAttempts,
+        }
+      : {}),
   });
   logGroup.grantWrite(role);
+  const dlqKey = props.asyncInvocations?.deadLetterQueue.encryptionMasterKey;
+  if (dlqKey) {
+    // Lambda sends a failed event to the dead-letter queue with the function's role (CDK adds
+    // sqs:SendMessage on the queue); an SSE-KMS queue also needs kms:GenerateDataKey and kms:Decrypt
+    // from the sender (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html),
+    // here only through SQS. Not `queue.grantSendMessages`: that grants `kms:GenerateDataKey*` and `kms:ReEncrypt*`.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterQueueKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [dlqKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(scope).region}.amazonaws.com` } },
+      }),
+    );
+  }
   acknowledge(
     role,
     'AwsSolutions-IAM5[Resource::*]',
@@ -128,16 +156,24 @@ export function nodeFunction(
     'PCI.DSS.321-IAMNoInlinePolicy',
     'The role belongs to this one function and its policy lists exactly what the function calls; a managed policy would only create a reusable artifact that no other principal should use.',
   );
-  acknowledge(
-    fn,
-    'Serverless-LambdaDLQ',
-    'The function is invoked synchronously by Step Functions or API Gateway, which see every error; a dead-letter queue only applies to asynchronous invocations.',
-  );
-  acknowledge(
-    fn,
-    'PCI.DSS.321-LambdaDLQ',
-    'The function is invoked synchronously by Step Functions or API Gateway, which see every error; a dead-letter queue only applies to asynchronous invocations.',
-  );
+  if (props.asyncInvocations) {
+    acknowledge(
+      fn,
+      'Serverless-LambdaAsyncFailureDestination',
+      'Failed asynchronous invocations go to the dead-letter queue of the function (DeadLetterConfig), whose depth has an alarm; an on-failure destination as well would deliver every failed event twice.',
+    );
+  } else {
+    acknowledge(
+      fn,
+      'Serverless-LambdaDLQ',
+      'The function is invoked synchronously by Step Functions or API Gateway, which see every error; a dead-letter queue only applies to asynchronous invocations.',
+    );
+    acknowledge(
+      fn,
+      'PCI.DSS.321-LambdaDLQ',
+      'The function is invoked synchronously by Step Functions or API Gateway, which see every error; a dead-letter queue only applies to asynchronous invocations.',
+    );
+  }
   acknowledge(
     fn,
     'PCI.DSS.321-LambdaInsideVPC',

@@ -66,7 +66,7 @@ export class WorkflowAlarms extends Construct {
     alarm(
       'UndeliveredTriggers',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'rootkey: a trigger event could not start a workflow (see the dead-letter queue).',
+      'rootkey: a trigger event could not start a workflow, or a Slack click could not be run (see the dead-letter queue).',
     );
   }
 }

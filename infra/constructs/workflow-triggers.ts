@@ -40,12 +40,12 @@ export class WorkflowTriggers extends Construct {
     acknowledge(
       this.deadLetterQueue,
       'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of the trigger rules; its depth has an alarm.',
+      "This queue is itself the dead-letter queue of the trigger rules and of the Slack function's deferred clicks; its depth has an alarm.",
     );
     acknowledge(
       this.deadLetterQueue,
       'Serverless-SQSRedrivePolicy',
-      'This queue is itself the dead-letter queue of the trigger rules; its depth has an alarm.',
+      "This queue is itself the dead-letter queue of the trigger rules and of the Slack function's deferred clicks; its depth has an alarm.",
     );
 
     this.bus = new events.EventBus(this, 'CentralBus', { eventBusName: props.eventBusName });

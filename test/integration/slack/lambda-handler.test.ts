@@ -22,6 +22,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLACK_BUNDLE_ALIASES } from '../../../infra/constructs/slack-bundling';
 import { bundleLambda, REPO_ROOT } from '../../support/lambda-bundles';
+import type { SlackHttpEvent } from '../../../slack-app/deferred-requests';
+import { PREVENTION_ACTION_ID } from '../../../functions/adapters/slack/blocks/prevention-message';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rootkey/slack-AbCdEf';
 const secretsMock = mockClient(SecretsManagerClient);
@@ -61,7 +63,10 @@ describe('Slack Lambda handler', () => {
     await slack.stop();
   });
 
-  function setup(create: typeof createSlackLambdaHandler = createSlackLambdaHandler) {
+  function setup(
+    create: typeof createSlackLambdaHandler = createSlackLambdaHandler,
+    defer?: (request: SlackHttpEvent) => Promise<void>,
+  ) {
     const c = awaitingCase();
     const cases = new MemoryCaseStore([c]);
     const callbacks = new WorkflowCallbacksDouble();
@@ -78,6 +83,7 @@ describe('Slack Lambda handler', () => {
         clock: manualClock(),
         approvers: new StaticApproverDirectory([ALICE.id]),
       }),
+      ...(defer ? { defer } : {}),
     }));
     return { c, cases, callbacks, handler };
   }
@@ -150,6 +156,18 @@ describe('Slack Lambda handler', () => {
       expect(fromBundle.callbacks.successes).toHaveLength(1);
       expect(fromSource.callbacks.successes).toHaveLength(1);
       expect(slack.callsTo('chat.update')).toHaveLength(2);
+
+      // And ack first from the bundle: the click is queued, the queued invocation decides it.
+      const queued: SlackHttpEvent[] = [];
+      const deferred = setup(bundled.createSlackLambdaHandler, async (request) => void queued.push(request));
+      const bodyC = click(deferred.c);
+      const c = await deferred.handler(apiGatewayEvent(bodyC, true, signSlackRequest(SIGNING_SECRET, bodyC)), context);
+      expect(c).toEqual(a);
+      expect(await decided(deferred)).toBeUndefined();
+      expect(queued).toHaveLength(1);
+      await deferred.handler({ rootkeyDeferredSlackRequest: queued[0]! as never }, context);
+      expect(await decided(deferred)).toBe('delete');
+      expect(deferred.callbacks.successes).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -199,5 +217,128 @@ describe('Slack Lambda handler', () => {
     await expect(awsSlackSetup(env)).rejects.toThrow(
       new InvalidInputError('Environment variable CASES_TABLE_NAME is not set'),
     );
+  });
+
+  describe('ack first: clicks handed to an asynchronous invocation', () => {
+    const deleteClick = (c: { caseId: string }, actionId: string = ACTION_IDS.delete) =>
+      buttonClickBody({ user: ALICE, actionId, value: c.caseId, channel: CHANNEL, messageTs: APPROVAL_MESSAGE.ts });
+
+    function deferring() {
+      const queued: SlackHttpEvent[] = [];
+      return { queued, defer: async (request: SlackHttpEvent) => void queued.push(structuredClone(request)) };
+    }
+
+    it('answers a vote before recording it, and the queued invocation decides the case', async () => {
+      // Prepare
+      const { queued, defer } = deferring();
+      const { c, cases, callbacks, handler } = setup(createSlackLambdaHandler, defer);
+      const body = deleteClick(c);
+      const event = apiGatewayEvent(body, true, signSlackRequest(SIGNING_SECRET, body));
+
+      // Act: the HTTP request
+      const answered = await handler(event, context);
+
+      // Assess: acked, queued unchanged, nothing done yet
+      expect(answered).toEqual({ statusCode: 200, body: '' });
+      expect(queued).toEqual([event]);
+      expect(await cases.get(c.caseId)).toEqual(c);
+      expect(callbacks.successes).toHaveLength(0);
+      expect(slack.calls).toHaveLength(0);
+
+      // Act: the asynchronous invocation, as Lambda delivers it
+      const worked = await handler({ rootkeyDeferredSlackRequest: queued[0]! as typeof event }, context);
+
+      // Assess
+      expect(worked.statusCode).toBe(200);
+      expect((await cases.get(c.caseId)).decision).toMatchObject({
+        action: 'delete',
+        approvers: [{ userId: ALICE.id }],
+      });
+      expect(callbacks.successes).toHaveLength(1);
+      expect(slack.callsTo('chat.update')).toHaveLength(1);
+      expect(queued).toHaveLength(1);
+    });
+
+    it.each([ACTION_IDS.runbook, ACTION_IDS.confirmStep, ACTION_IDS.verifyNow, PREVENTION_ACTION_ID])(
+      'hands over %s without running its listener',
+      async (actionId) => {
+        const { queued, defer } = deferring();
+        const { c, cases, handler } = setup(createSlackLambdaHandler, defer);
+        const body = deleteClick(c, actionId);
+        const response = await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
+        expect(response.statusCode).toBe(200);
+        expect(queued).toHaveLength(1);
+        expect(await cases.get(c.caseId)).toEqual(c);
+        expect(slack.calls).toHaveLength(0);
+      },
+    );
+
+    it('opens the reject modal inline: its trigger id would expire in the queue', async () => {
+      const { queued, defer } = deferring();
+      const { c, handler } = setup(createSlackLambdaHandler, defer);
+      const body = deleteClick(c, ACTION_IDS.reject);
+      const response = await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
+      expect(response.statusCode).toBe(200);
+      expect(queued).toHaveLength(0);
+      expect(slack.callsTo('views.open')).toHaveLength(1);
+    });
+
+    it('answers inline when the click cannot be queued, and the vote is still recorded once', async () => {
+      const { c, cases, callbacks, handler } = setup(createSlackLambdaHandler, async () => {
+        throw new Error('Rate exceeded');
+      });
+      const body = deleteClick(c);
+      const response = await handler(apiGatewayEvent(body, true, signSlackRequest(SIGNING_SECRET, body)), context);
+      expect(response).toEqual({ statusCode: 200, body: '' });
+      expect((await cases.get(c.caseId)).decision?.action).toBe('delete');
+      expect(callbacks.successes).toHaveLength(1);
+    });
+
+    it('queues nothing for a forged click (401 before any middleware)', async () => {
+      const { queued, defer } = deferring();
+      const { c, handler } = setup(createSlackLambdaHandler, defer);
+      const body = deleteClick(c);
+      const response = await handler(apiGatewayEvent(body, true, signSlackRequest('wrong-secret', body)), context);
+      expect(response.statusCode).toBe(401);
+      expect(queued).toHaveLength(0);
+    });
+
+    it.each([
+      ['signed with another secret', (body: string) => signSlackRequest('wrong-secret', body), (b: string) => b],
+      [
+        'altered after signing',
+        (body: string) => signSlackRequest(SIGNING_SECRET, body),
+        (b: string) => b.replace(ACTION_IDS.delete, ACTION_IDS.runbook),
+      ],
+      ['without signature headers', () => ({}), (b: string) => b],
+    ])('runs no deferred request %s, and changes nothing', async (_label, sign, alter) => {
+      const { c, cases, callbacks, handler } = setup(createSlackLambdaHandler, async () => undefined);
+      const body = deleteClick(c);
+      const event = apiGatewayEvent(alter(body), false, sign(body));
+      const response = await handler({ rootkeyDeferredSlackRequest: event }, context);
+      expect(response.statusCode).toBe(401);
+      expect(await cases.get(c.caseId)).toEqual(c);
+      expect(callbacks.successes).toHaveLength(0);
+      expect(slack.calls).toHaveLength(0);
+    });
+
+    it("runs a deferred click signed long ago (an asynchronous retry comes after Slack's five-minute window)", async () => {
+      const { c, cases, handler } = setup(createSlackLambdaHandler, async () => undefined);
+      const body = deleteClick(c);
+      const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
+      const event = apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body, anHourAgo));
+      expect((await handler(event, context)).statusCode).toBe(401); // Slack's own request: too old
+      const response = await handler({ rootkeyDeferredSlackRequest: event }, context);
+      expect(response.statusCode).toBe(200);
+      expect((await cases.get(c.caseId)).decision?.action).toBe('delete');
+    });
+
+    it('fails a deferred invocation that could not run (so that Lambda retries it), but answers Slack 500', async () => {
+      // The deployed entry without its environment: the setup throws on every invocation.
+      const body = deleteClick(awaitingCase());
+      const event = apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body));
+      await expect(deployedHandler({ rootkeyDeferredSlackRequest: event }, context)).rejects.toThrow(InvalidInputError);
+      expect(await deployedHandler(event, context)).toEqual({ statusCode: 500, body: '' });
+    });
   });
 });

@@ -217,6 +217,32 @@ describe('least privilege', () => {
     );
     expect(actions).not.toContain('sts:AssumeRoot');
   });
+
+  it('lets the Slack app invoke itself asynchronously (ack first), with retries and the alarmed dead-letter queue', () => {
+    const [id, slack] = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([, fn]) => fn['Properties']['Environment']['Variables']['CASE_WORKFLOW_ARN'],
+    )!;
+    const roleId = slack['Properties']['Role']['Fn::GetAtt'][0] as string;
+    const invoke = statementsOfRole(template, roleId).filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
+    // Only this function, by its own ARN; no other function, no wildcard.
+    expect(invoke).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: { 'Fn::GetAtt': [id, 'Arn'] } })]);
+    expect(actionsOf(invoke)).toEqual(['lambda:InvokeFunction']);
+    // The dead-letter queue is the one the UndeliveredTriggers alarm watches.
+    const dlq = slack['Properties']['DeadLetterConfig']['TargetArn']['Fn::GetAtt'][0] as string;
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      JSON.stringify(a['Properties']['Dimensions'] ?? []).includes(dlq),
+    );
+    expect(alarm).toBeDefined();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: id },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    // Sending to the encrypted queue needs the data key as well.
+    expect(actionsOf(statementsOfRole(template, roleId))).toEqual(
+      expect.arrayContaining(['sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Decrypt']),
+    );
+  });
 });
 
 describe('the case table', () => {

@@ -1,0 +1,102 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ACTION_IDS } from '../functions/adapters/slack/blocks/ids';
+import { PREVENTION_ACTION_ID } from '../functions/adapters/slack/blocks/prevention-message';
+
+/**
+ * Ack first, work after, in Lambda. `AwsLambdaReceiver` answers API Gateway only once the listeners
+ * are done, so a click that records a vote (DynamoDB, a signed evidence record, Step Functions,
+ * Slack) would keep Slack waiting for all of it. Instead the function answers such a click at once
+ * and hands the same signed request to itself, asynchronously (`InvocationType: Event`); that
+ * second invocation runs the listeners as the first would have, and says what happened in Slack
+ * (message updates, thread replies, ephemeral messages to the clicker), as they already do.
+ *
+ * Only clicks whose listeners need nothing but the ack from the HTTP answer are handed over: votes,
+ * runbook step confirmations, "Verify now" and the prevention vote. Buttons that open a modal need
+ * their trigger id within 3 seconds, and a modal submission may answer with validation errors, so
+ * those stay inline.
+ */
+export const DEFERRED_ACTION_IDS: ReadonlySet<string> = new Set([
+  ACTION_IDS.delete,
+  ACTION_IDS.runbook,
+  ACTION_IDS.confirmStep,
+  ACTION_IDS.verifyNow,
+  PREVENTION_ACTION_ID,
+]);
+
+/** The part of an API Gateway proxy (or Function URL) event that a Slack request travels in. */
+export interface SlackHttpEvent {
+  headers?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** The event of the asynchronous invocation: the signed request as API Gateway delivered it. */
+export interface DeferredSlackRequest<E extends SlackHttpEvent = SlackHttpEvent> {
+  rootkeyDeferredSlackRequest: E;
+}
+
+/** Hands a verified request to the asynchronous invocation; throws when it could not be queued. */
+export type DeferSlackRequest = (request: SlackHttpEvent) => Promise<void>;
+
+export function isDeferredSlackRequest(event: unknown): event is DeferredSlackRequest {
+  if (typeof event !== 'object' || event === null || !('rootkeyDeferredSlackRequest' in event)) return false;
+  const request = (event as { rootkeyDeferredSlackRequest: unknown }).rootkeyDeferredSlackRequest;
+  return typeof request === 'object' && request !== null;
+}
+
+/** The action id of a click the function hands over (see {@link DEFERRED_ACTION_IDS}), or undefined. */
+export function deferredActionOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { type, actions } = body as { type?: unknown; actions?: unknown };
+  if (type !== 'block_actions' || !Array.isArray(actions) || actions.length !== 1) return undefined;
+  const actionId = (actions[0] as { action_id?: unknown } | null)?.action_id;
+  return typeof actionId === 'string' && DEFERRED_ACTION_IDS.has(actionId) ? actionId : undefined;
+}
+
+/**
+ * Queues the request for this same function (`AWS_LAMBDA_FUNCTION_NAME`, set by the Lambda runtime).
+ * Lambda accepts up to 1 MB for an asynchronous invocation and retries one that fails twice
+ * (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html); Slack's click payloads are a few kB.
+ */
+export function lambdaSelfInvoker(client: LambdaClient, functionName: string): DeferSlackRequest {
+  return async (request) => {
+    const deferred: DeferredSlackRequest = { rootkeyDeferredSlackRequest: request };
+    const out = await client.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(deferred)),
+      }),
+    );
+    // 202 Accepted is the only answer that means "queued" (the same API answers 200 synchronously).
+    if (out.StatusCode !== 202) throw new Error(`Lambda did not queue the request (status ${out.StatusCode})`);
+  };
+}
+
+/** A header of the request, whatever its case (API Gateway keeps the client's). */
+export function headerOf(event: SlackHttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value ?? undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Checks Slack's signature of a request again (v0: HMAC-SHA256 over `v0:<timestamp>:<body>` with the
+ * signing secret, https://docs.slack.dev/authentication/verifying-requests-from-slack) without the
+ * five-minute freshness window: the request was fresh when the first invocation verified it, and an
+ * asynchronous invocation may be retried minutes later. Only this function may invoke itself, so
+ * this is a second lock, not the first: nothing unsigned is ever run as a click.
+ */
+export function hasValidSlackSignature(event: SlackHttpEvent, signingSecret: string): boolean {
+  const signature = headerOf(event, 'X-Slack-Signature');
+  const timestamp = headerOf(event, 'X-Slack-Request-Timestamp');
+  if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
+  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const expected = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const a = Buffer.from(signature);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
