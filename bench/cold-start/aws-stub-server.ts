@@ -17,7 +17,8 @@ type Item = Record<string, AttributeValue>;
 
 /** One request the stub answered: which service and action, and the status it gave. */
 export interface StubCall {
-  service: 'dynamodb' | 'kms' | 's3' | 'sfn' | 'secretsmanager' | 'securityhub' | 'slack' | 'query' | 'other';
+  service:
+    'dynamodb' | 'kms' | 'lambda' | 's3' | 'sfn' | 'secretsmanager' | 'securityhub' | 'slack' | 'query' | 'other';
   action: string;
   status: number;
   /** For Step Functions and Slack: the request's parameters (task token, channel, …). */
@@ -50,8 +51,19 @@ export interface AwsStub {
   reset(): void;
   /** Objects in the evidence bucket(s), keyed `bucket/key`. */
   readonly objects: ReadonlyMap<string, string>;
+  /** Asynchronous Lambda invocations queued so far and not yet taken (also `GET /__stub/lambda-invocations`). */
+  takeInvocations(): QueuedInvocation[];
   close(): Promise<void>;
 }
+
+/** An asynchronous `lambda:Invoke` the stub accepted (202): which function, and the event. */
+export interface QueuedInvocation {
+  functionName: string;
+  payload: unknown;
+}
+
+/** The harness's own route: answers the queued invocations (and forgets them), without latency or record. */
+export const STUB_INVOCATIONS_PATH = '/__stub/lambda-invocations';
 
 /**
  * A local HTTP server that stands in for every AWS endpoint a rootkey Lambda calls
@@ -83,6 +95,8 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
   const tables = new Map<string, Map<string, Item>>();
   const objects = new Map<string, string>();
   const calls: StubCall[] = [];
+  const invocations: QueuedInvocation[] = [];
+  const takeInvocations = () => invocations.splice(0, invocations.length);
   const key: FakeKmsKey = fakeKmsKey();
   const state = { requests: 0 };
   const table = (name: string) => {
@@ -97,6 +111,10 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
+      if (req.url === STUB_INVOCATIONS_PATH) {
+        send(res, json(200, takeInvocations(), 'application/json'));
+        return;
+      }
       const isSlack = (req.url ?? '').startsWith('/slack/');
       let answer: Answer | Promise<Answer>;
       try {
@@ -104,7 +122,7 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
           ? slackAnswer(req, raw, calls)
           : options.delegateUrl && delegated(req)
             ? forward(options.delegateUrl, req, raw, calls)
-            : awsAnswer(req, raw, { table, objects, calls, key });
+            : awsAnswer(req, raw, { table, objects, calls, key, invocations });
       } catch (error) {
         answer = jsonError(400, 'ValidationException', `benchmark stub: ${(error as Error).message}`);
       }
@@ -120,12 +138,14 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     },
     calls,
     objects,
+    takeInvocations,
     putItem: (name, item) => void table(name).set(pkOf(item), structuredClone(item)),
     getItem: (name, pk) => table(name).get(pk),
     reset: () => {
       tables.clear();
       objects.clear();
       calls.length = 0;
+      invocations.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -228,6 +248,7 @@ interface StubState {
   objects: Map<string, string>;
   calls: StubCall[];
   key: FakeKmsKey;
+  invocations: QueuedInvocation[];
 }
 
 function awsAnswer(req: IncomingMessage, raw: Buffer, s: StubState): Answer {
@@ -286,6 +307,27 @@ function awsAnswer(req: IncomingMessage, raw: Buffer, s: StubState): Answer {
     );
   }
   if (signingService === 's3') return s3(req, raw, s);
+  if (signingService === 'lambda') {
+    // Invoke (REST): POST /2015-03-31/functions/{name}/invocations. Only asynchronous invocations
+    // are answered (202, as Lambda answers a queued event); the harness runs them itself.
+    const name = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '')?.[1];
+    const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    if (!name || type !== 'Event') {
+      return record(
+        'lambda',
+        'Invoke',
+        jsonError(400, 'InvalidRequestContentException', 'the stub queues only asynchronous invocations'),
+      );
+    }
+    const functionName = decodeURIComponent(name);
+    s.invocations.push({ functionName, payload: JSON.parse(raw.toString('utf8')) as unknown });
+    return record(
+      'lambda',
+      'Invoke',
+      { status: 202, headers: {}, body: '' },
+      { FunctionName: functionName, InvocationType: type },
+    );
+  }
   if (target !== '')
     return record('other', target, jsonError(400, 'InvalidAction', `the stub does not answer ${target}`));
   // Query protocol (STS, IAM): an XML error, as those services answer; non-retryable, so it fails fast.

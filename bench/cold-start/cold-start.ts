@@ -230,6 +230,8 @@ export function lambdaEnv(stub: AwsStub): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: BENCH_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: 'benchmark-stub-secret',
     AWS_ENDPOINT_URL: stub.url,
+    // Set by the Lambda runtime in every function; the Slack function invokes itself by it.
+    AWS_LAMBDA_FUNCTION_NAME: 'rootkey-slack',
     AWS_MAX_ATTEMPTS: '1',
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
     CASES_TABLE_NAME: CASES_TABLE,

@@ -1,23 +1,16 @@
-import { conditionHolds, decodeAwsChunked } from '../../../bench/cold-start/aws-stub-server';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  conditionHolds,
+  decodeAwsChunked,
+  startAwsStub,
+  STUB_INVOCATIONS_PATH,
+} from '../../../bench/cold-start/aws-stub-server';
+import { lambdaSelfInvoker } from '../../../slack-app/deferred-requests';
 import {
   DEFAULT_SLACK_LAMBDA_MODEL,
   callRounds,
   roundsLatency,
-  sequentialLatency,
 } from '../../../bench/slack-lambda/slack-lambda-clicks';
-
-describe('the Slack Lambda benchmark model', () => {
-  it('adds up each click’s calls at the stated AWS and Slack latencies', () => {
-    // Prepare: 30 ms per AWS call, 80 ms per Slack call
-    const calls = { 'dynamodb:GetItem': 6, 'kms:Sign': 1, 'slack:chat.update': 1, 'slack:chat.postMessage': 0.5 };
-
-    // Act
-    const total = sequentialLatency(calls, DEFAULT_SLACK_LAMBDA_MODEL);
-
-    // Assess
-    expect(total).toBe(7 * 30 + 1.5 * 80);
-  });
-});
 
 describe('a click’s calls in rounds', () => {
   it('counts calls that arrived while another waited as one round, at the slowest call’s latency', () => {
@@ -75,5 +68,31 @@ describe('the benchmark AWS stub’s S3 bodies', () => {
   it('decodes an aws-chunked body with a checksum trailer', () => {
     const raw = Buffer.from('5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-sha256:abc=\r\n\r\n');
     expect(decodeAwsChunked(raw).toString()).toBe('hello world');
+  });
+});
+
+describe('the benchmark AWS stub’s Lambda', () => {
+  it('queues an asynchronous Invoke made through the SDK (202) and hands it to the harness once', async () => {
+    const stub = await startAwsStub();
+    try {
+      const client = new LambdaClient({
+        endpoint: stub.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIABENCHMARKSTUB000', secretAccessKey: 'benchmark-stub-secret' },
+      });
+      await lambdaSelfInvoker(client, 'rootkey-slack')({ body: 'payload=x', headers: {} });
+      expect(stub.calls).toEqual([expect.objectContaining({ service: 'lambda', action: 'Invoke', status: 202 })]);
+      const taken = (await (await fetch(`${stub.url}${STUB_INVOCATIONS_PATH}`)).json()) as unknown[];
+      expect(taken).toEqual([
+        { functionName: 'rootkey-slack', payload: { rootkeyDeferredSlackRequest: { body: 'payload=x', headers: {} } } },
+      ]);
+      expect(stub.takeInvocations()).toEqual([]);
+      // A synchronous invocation is refused: the stub runs no function.
+      await expect(
+        client.send(new InvokeCommand({ FunctionName: 'rootkey-slack', Payload: new TextEncoder().encode('{}') })),
+      ).rejects.toThrow('the stub queues only asynchronous invocations');
+    } finally {
+      await stub.close();
+    }
   });
 });

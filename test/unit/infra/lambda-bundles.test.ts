@@ -19,10 +19,11 @@ import { bundleLambda, REPO_ROOT, type LambdaBundle } from '../../support/lambda
  */
 const TASK_LIMIT_BYTES = 250_000;
 const SLACK_LIMIT_BYTES = 400_000;
-/** The SDK clients of the Slack function: cases, evidence (S3, KMS), Step Functions, its secret. */
+/** The SDK clients of the Slack function: cases, evidence (S3, KMS), Step Functions, its secret, invoking itself. */
 const SLACK_SDK_PACKAGES = [
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/client-kms',
+  '@aws-sdk/client-lambda',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-sfn',
