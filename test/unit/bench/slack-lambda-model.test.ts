@@ -6,11 +6,7 @@ import {
   STUB_INVOCATIONS_PATH,
 } from '../../../bench/cold-start/aws-stub-server';
 import { lambdaSelfInvoker } from '../../../slack-app/deferred-requests';
-import {
-  DEFAULT_SLACK_LAMBDA_MODEL,
-  callRounds,
-  roundsLatency,
-} from '../../../bench/slack-lambda/slack-lambda-clicks';
+import { DEFAULT_SLACK_LAMBDA_MODEL, callRounds, roundsLatency } from '../../../bench/slack-lambda/slack-lambda-clicks';
 
 describe('a click’s calls in rounds', () => {
   it('counts calls that arrived while another waited as one round, at the slowest call’s latency', () => {

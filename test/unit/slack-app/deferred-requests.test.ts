@@ -25,7 +25,9 @@ describe('deferred Slack requests', () => {
     const input = lambdaMock.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(input.FunctionName).toBe('rootkey-central-SlackApp');
     expect(input.InvocationType).toBe('Event');
-    expect(JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))).toEqual({ rootkeyDeferredSlackRequest: request });
+    expect(JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))).toEqual({
+      rootkeyDeferredSlackRequest: request,
+    });
   });
 
   it('throws when Lambda did not queue it (so that the click is answered inline)', async () => {
