@@ -4,6 +4,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
 import { createBoltApp } from './bolt-app';
 import type { SlackAppServices } from './services';
+import { AckFirstWork, type AckFirstOptions } from './work-after-ack';
 
 /** Where Slack's requests come from; the listeners are the same for all three. */
 export type SlackReceiverChoice =
@@ -29,6 +30,11 @@ export interface SlackAppOptions {
   logLevel?: LogLevel;
   /** Web API client tuning (timeouts, retries); `slackApiUrl` above wins. */
   clientOptions?: WebClientOptions;
+  /**
+   * HTTP (answering before the work) and Socket Mode: when votes and runbook clicks work after their
+   * ack (see {@link AckFirstWork}); `DEFAULT_ACK_FIRST` unless given.
+   */
+  ackFirst?: AckFirstOptions;
 }
 
 export interface SlackApp {
@@ -50,7 +56,12 @@ export interface SlackApp {
  */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const receiver = createReceiver(options);
-  const { app, notifier } = createBoltApp(receiver, options);
+  const choice = options.receiver;
+  // One process answers every request and runs every click's work: the acks go first.
+  // Not when the answer waits for the work (processBeforeResponse), nor in Lambda (one click per invocation).
+  const sharesOneLoop = choice.type === 'socket' || (choice.type === 'http' && !choice.processBeforeResponse);
+  const work = sharesOneLoop ? new AckFirstWork(options.ackFirst) : undefined;
+  const { app, notifier } = createBoltApp(receiver, { ...options, ...(work ? { workAfterAck: work.afterAck } : {}) });
 
   return {
     app,

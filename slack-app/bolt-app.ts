@@ -8,6 +8,7 @@ import { SlackNotifier } from '../functions/adapters/slack/slack-notifier';
 import { describeError } from '../functions/core/errors';
 import { registerListeners } from './listeners';
 import type { SlackAppServices } from './services';
+import { workAtOnce, type WorkAfterAck } from './work-after-ack';
 
 /** What the Bolt app needs besides its receiver. */
 export interface BoltAppOptions {
@@ -23,6 +24,8 @@ export interface BoltAppOptions {
   logLevel?: LogLevel;
   /** Web API client tuning (timeouts, retries); `slackApiUrl` above wins. */
   clientOptions?: WebClientOptions;
+  /** How votes and runbook clicks work after their ack ({@link workAtOnce} unless given). */
+  workAfterAck?: WorkAfterAck;
 }
 
 /**
@@ -59,6 +62,11 @@ export function createBoltApp(receiver: Receiver, options: BoltAppOptions): { ap
     ...(options.escalationMention ? { escalationMention: options.escalationMention } : {}),
     ...(options.services.runbookFor ? { runbookFor: options.services.runbookFor } : {}),
   });
-  registerListeners(app, { services: options.services, notifier, channel: options.channel });
+  registerListeners(app, {
+    services: options.services,
+    notifier,
+    channel: options.channel,
+    afterAck: options.workAfterAck ?? workAtOnce,
+  });
   return { app, notifier };
 }

@@ -60,6 +60,8 @@ export type AckServerReply =
       webApiCalls: number;
       /** CPU time (user + system) since `mark`, milliseconds. */
       cpuMs: number;
+      /** Milliseconds from `mark` until the last case decided after it was (undefined: none was). */
+      lastDecisionMs?: number;
     }
   | { type: 'error'; message: string };
 
@@ -139,6 +141,8 @@ interface Running {
 }
 
 let cpuMark: NodeJS.CpuUsage | undefined;
+/** Wall clock at `mark` (decisions carry wall-clock times). */
+let markedWallAt = 0;
 const cpuMsSinceMark = () => {
   const used = process.cpuUsage(cpuMark);
   return (used.user + used.system) / 1000;
@@ -234,19 +238,42 @@ async function start(request: Extract<AckServerRequest, { type: 'start' }>): Pro
     ready,
     {
       async stop() {
-        // Listeners keep working after the ack: give the last ones a moment before counting.
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // Listeners keep working after the ack: wait until every case is decided, or until no case has
+        // been decided for 500 ms.
+        const decidedCount = async () => {
+          let n = 0;
+          for (const c of cases) if ((await store.get(c.caseId))?.decision) n++;
+          return n;
+        };
+        let count = await decidedCount();
+        let quietSince = performance.now();
+        while (count < cases.length && performance.now() - quietSince < 500) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          const now = await decidedCount();
+          if (now !== count) [count, quietSince] = [now, performance.now()];
+        }
         const cpuMs = cpuMsSinceMark();
         const decidedCaseIds: string[] = [];
         let evidenceRecords = 0;
+        let lastDecidedAt: number | undefined;
         for (const c of cases) {
           const stored = await store.get(c.caseId);
-          if (stored?.decision) decidedCaseIds.push(c.caseId);
           evidenceRecords += stored?.evidenceCount ?? 0;
+          if (!stored?.decision) continue;
+          decidedCaseIds.push(c.caseId);
+          const at = Date.parse(stored.decision.decidedAt);
+          if (at >= markedWallAt) lastDecidedAt = Math.max(lastDecidedAt ?? at, at);
         }
         await app.stop();
         rmSync(dataDir, { recursive: true, force: true });
-        return { type: 'stopped', decidedCaseIds, evidenceRecords, webApiCalls: 0, cpuMs };
+        return {
+          type: 'stopped',
+          decidedCaseIds,
+          evidenceRecords,
+          webApiCalls: 0,
+          cpuMs,
+          ...(lastDecidedAt !== undefined ? { lastDecisionMs: lastDecidedAt - markedWallAt } : {}),
+        };
       },
     },
   ];
@@ -260,6 +287,7 @@ if (require.main === module) {
       try {
         if (message.type === 'mark') {
           cpuMark = process.cpuUsage();
+          markedWallAt = Date.now();
           reply({ type: 'marked' });
         } else if (message.type === 'start' || message.type === 'start-slack-api') {
           const [ready, handle] = message.type === 'start' ? await start(message) : await startSlackApi();

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackNotifier } from '../../functions/adapters/slack/slack-notifier';
 import type { SlackAppServices } from '../services';
+import type { WorkAfterAck } from '../work-after-ack';
 
 /** What every listener gets besides Bolt's arguments. */
 export interface ListenerContext {
@@ -10,6 +11,11 @@ export interface ListenerContext {
   notifier: SlackNotifier;
   /** Channel of the approval requests, for answers when a payload names none. */
   channel: string;
+  /**
+   * Runs the work of a vote or runbook click after its ack (bounded in one process, see
+   * slack-app/work-after-ack.ts). Not for work that must finish within 3 s of the click (opening a modal).
+   */
+  afterAck: WorkAfterAck;
 }
 
 /**

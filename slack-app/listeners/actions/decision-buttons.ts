@@ -25,7 +25,7 @@ export function registerDecisionButtons(app: App, ctx: ListenerContext): void {
         ...(click.userName ? { userName: click.userName } : {}),
         ...(click.actionTs ? { actionTs: click.actionTs } : {}),
       };
-      await submitVote(ctx, client, logger, input, click.message);
+      await ctx.afterAck(() => submitVote(ctx, client, logger, input, click.message));
     });
   }
 }

@@ -1,4 +1,5 @@
-import type { App } from '@slack/bolt';
+import type { App, Logger } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { preventionRefusalText } from '../../../functions/core/guardrail-offer';
 import { describeError } from '../../../functions/core/errors';
 import {
@@ -23,6 +24,10 @@ import { tellUser, type ListenerContext } from '../listener-context';
 export function registerPreventRecurrenceButton(app: App, ctx: ListenerContext): void {
   app.action(PREVENTION_ACTION_ID, async ({ ack, body, client, logger }) => {
     await ack();
+    await ctx.afterAck(() => applyVote(body, client, logger));
+  });
+
+  async function applyVote(body: unknown, client: WebClient, logger: Logger): Promise<void> {
     const click = parseButtonClick(body);
     const where = { channel: click.message?.channel ?? ctx.channel, userId: click.userId };
     const { prevention, preventionStarter } = ctx.services;
@@ -78,5 +83,5 @@ export function registerPreventRecurrenceButton(app: App, ctx: ListenerContext):
       logger.error(`Prevention vote on ${click.caseId} by ${click.userId} failed: ${name}: ${message}`);
       await tellUser(client, logger, where, failureText(name));
     }
-  });
+  }
 }

@@ -22,17 +22,21 @@ export function registerRunbookButtons(app: App, ctx: ListenerContext): void {
   app.action(ACTION_IDS.confirmStep, async ({ ack, body, client, logger }) => {
     await ack();
     const click = parseButtonClick(body);
-    const result = await confirmRunbookStep(ctx.services, ctx.services.callbacks, ctx.services.approvers, {
-      ...who(click),
-      stepId: stepIdOf(click),
+    await ctx.afterAck(async () => {
+      const result = await confirmRunbookStep(ctx.services, ctx.services.callbacks, ctx.services.approvers, {
+        ...who(click),
+        stepId: stepIdOf(click),
+      });
+      await answer(ctx, client, logger, click, result);
     });
-    await answer(ctx, client, logger, click, result);
   });
   app.action(ACTION_IDS.verifyNow, async ({ ack, body, client, logger }) => {
     await ack();
     const click = parseButtonClick(body);
-    const result = await requestVerifyNow(ctx.services, ctx.services.callbacks, ctx.services.approvers, who(click));
-    await answer(ctx, client, logger, click, result);
+    await ctx.afterAck(async () => {
+      const result = await requestVerifyNow(ctx.services, ctx.services.callbacks, ctx.services.approvers, who(click));
+      await answer(ctx, client, logger, click, result);
+    });
   });
 }
 

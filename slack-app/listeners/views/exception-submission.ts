@@ -33,6 +33,6 @@ export function registerExceptionSubmission(app: App, ctx: ListenerContext): voi
     };
     const clicked =
       metadata.channel && metadata.messageTs ? { channel: metadata.channel, ts: metadata.messageTs } : undefined;
-    await submitVote(ctx, client, logger, input, clicked);
+    await ctx.afterAck(() => submitVote(ctx, client, logger, input, clicked));
   });
 }

@@ -4,6 +4,7 @@ import { MemoryCaseStore } from '../../../functions/adapters/local/memory-case-s
 import { SlackApproverDirectory } from '../../../functions/adapters/slack/slack-approver-directory';
 import type { Case } from '../../../functions/core/case';
 import { createSlackApp, type SlackApp } from '../../../slack-app/app';
+import type { AckFirstOptions } from '../../../slack-app/work-after-ack';
 import { manualClock } from '../../support/slack/case-fixture';
 import { EvidenceRecorderDouble } from '../../support/slack/evidence-double';
 import { LatentCaseStore } from '../../support/slack/latent-case-store';
@@ -73,7 +74,7 @@ export interface SlackAppHarness {
  */
 export async function startSlackAppHarness(
   cases: Case[],
-  options: { processBeforeResponse?: boolean } = {},
+  options: { processBeforeResponse?: boolean; ackFirst?: AckFirstOptions } = {},
 ): Promise<SlackAppHarness> {
   const slack = new SlackWebApiDouble(BOT_TOKEN);
   slack.groups.set(APPROVER_GROUP, [ALICE.id, BOB.id, ...CROWD.map((u) => u.id)]);
@@ -96,6 +97,7 @@ export async function startSlackAppHarness(
     channel: CHANNEL,
     logger: quietLogger,
     services: { cases: new LatentCaseStore(store), evidence, clock, callbacks, approvers, starter },
+    ...(options.ackFirst ? { ackFirst: options.ackFirst } : {}),
   });
   const { port } = await app.start();
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;

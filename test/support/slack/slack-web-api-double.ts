@@ -28,12 +28,25 @@ export class SlackWebApiDouble {
   private tsCounter = 0;
   /** Platform errors to answer the next call of a method with (`failNext`). */
   private readonly failures = new Map<string, string[]>();
+  /** Calls to hold before answering (`holdNext`). */
+  private readonly holds = new Map<string, Promise<void>[]>();
 
   constructor(private readonly botToken: string) {}
 
   /** Answers the next call of `method` with `{ ok: false, error }` (as Slack does, with HTTP 200). */
   failNext(method: string, error: string): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /**
+   * Holds the answer to the next call of `method` until the returned function is called (a slow Slack);
+   * the call is recorded when it arrives.
+   */
+  holdNext(method: string): () => void {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.holds.set(method, [...(this.holds.get(method) ?? []), held]);
+    return release;
   }
 
   async start(): Promise<void> {
@@ -84,6 +97,7 @@ export class SlackWebApiDouble {
     const method = url.replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(raw, req.headers['content-type']);
     this.calls.push({ method, args, raw, ...(token ? { token } : {}) });
+    await this.holds.get(method)?.shift();
     const answer = token === this.botToken ? this.answer(method, args) : { ok: false, error: 'invalid_auth' };
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer));
   }
