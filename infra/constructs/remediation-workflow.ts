@@ -240,8 +240,9 @@ export class RemediationWorkflow extends Construct {
       { ...caseId, 'error.$': '$.keysChangedError' },
       '$.keysChanged',
     );
+    // No check made yet: VerifyRemoval makes check `attempt + 1` (see below).
     const startVerification = new sfn.Pass(this, 'StartVerification', {
-      result: sfn.Result.fromObject({ attempt: 1 }),
+      result: sfn.Result.fromObject({ attempt: 0 }),
       resultPath: '$.verification',
     });
 
@@ -310,18 +311,18 @@ export class RemediationWorkflow extends Construct {
     );
 
     // ---- verification (bounded polling) ------------------------------------------------------
+    // Each check counts itself: its input is the previous check's output (`attempt` = the check it
+    // made) or StartVerification's 0, so no Pass state between the wait and the next check (one
+    // transition less per check). Intrinsic functions are allowed in a Task's Parameters
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
     const verify = invoke(
       'VerifyRemoval',
       'verify-removal',
-      { ...caseId, 'attempt.$': '$.verification.attempt' },
+      { ...caseId, 'attempt.$': 'States.MathAdd($.verification.attempt, 1)' },
       '$.verification',
     );
     const waitBeforeNext = new sfn.Wait(this, REMEDIATION_STATES.waitBeforeNextCheck, {
       time: sfn.WaitTime.secondsPath('$.verification.waitSeconds'),
-    });
-    const nextCheck = new sfn.Pass(this, 'NextCheck', {
-      parameters: { 'attempt.$': 'States.MathAdd($.verification.attempt, 1)' },
-      resultPath: '$.verification',
     });
     const closeRemediated = outcome('CloseRemediated', 'remediated', 'Remediated', 'The key is gone, verified.');
     const resolveFinding = finding('ResolveFinding', 'RESOLVED');
@@ -333,8 +334,7 @@ export class RemediationWorkflow extends Construct {
         .when(sfn.Condition.booleanEquals('$.verification.exhausted', true), restartRunbook)
         .otherwise(waitBeforeNext),
     );
-    waitBeforeNext.next(nextCheck);
-    nextCheck.next(verify);
+    waitBeforeNext.next(verify);
 
     // ---- the main line -----------------------------------------------------------------------
     applyDecision.next(
