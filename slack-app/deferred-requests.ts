@@ -11,6 +11,10 @@ import { PREVENTION_ACTION_ID } from '../functions/adapters/slack/blocks/prevent
  * second invocation runs the listeners as the first would have, and says what happened in Slack
  * (message updates, thread replies, ephemeral messages to the clicker), as they already do.
  *
+ * The queued invocation never queues again (its Bolt app has no deferring middleware), so a chain is
+ * two invocations long; Lambda's recursive loop detection, which also watches direct invocations,
+ * stops a chain only after 16 (https://aws.amazon.com/blogs/compute/detecting-and-stopping-recursive-loops-in-aws-lambda-functions/).
+ *
  * Only clicks whose listeners need nothing but the ack from the HTTP answer are handed over: votes,
  * runbook step confirmations, "Verify now" and the prevention vote. Buttons that open a modal need
  * their trigger id within 3 seconds, and a modal submission may answer with validation errors, so
