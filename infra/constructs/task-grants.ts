@@ -102,19 +102,34 @@ export class TaskGrants {
 
   private readonly keyed = new WeakSet<iam.IRole>();
 
-  /** The data key encrypts the table, the bucket and the secret; one statement per role. */
+  /**
+   * The data key encrypts the table, the bucket and the secret; one statement per role, usable only
+   * through those three services (`kms:ViaService`): no task calls KMS with the data key itself, so a
+   * stolen session cannot decrypt or encrypt with it directly. DynamoDB, S3 (SSE-KMS) and Secrets
+   * Manager call KMS on the caller's behalf and name themselves in that key
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+   */
   private dataKey(role: iam.IRole): void {
     if (this.keyed.has(role)) return;
     this.keyed.add(role);
+    const region = Stack.of(this.resources.dataKey).region;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'UseTheDataKey',
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         resources: [this.resources.dataKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': DATA_KEY_SERVICES.map((service) => `${service}.${region}.amazonaws.com`),
+          },
+        },
       }),
     );
   }
 }
+
+/** The services that use the data key for the task roles: the case table, the evidence and sweep-list buckets, the Slack secret. */
+export const DATA_KEY_SERVICES = ['dynamodb', 's3', 'secretsmanager'] as const;
 
 /** The logical id of a construct's CloudFormation resource, as cdk-nag prints it in finding ids. */
 export function logicalIdOf(construct: IConstruct): string {

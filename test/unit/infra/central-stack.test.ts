@@ -332,6 +332,26 @@ describe('the evidence bucket', () => {
     });
   });
 
+  it('lets function roles use the data key only through DynamoDB, S3, Secrets Manager or SQS, never directly', () => {
+    const dataKeyId = Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('KeysDataKey'))!;
+    const roleIds = new Set(
+      Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (fn) => fn['Properties']['Role']['Fn::GetAtt'][0] as string,
+      ),
+    );
+    const onDataKey = [...roleIds]
+      .flatMap((roleId) => statementsOfRole(template, roleId))
+      .filter((st) => JSON.stringify(st['Resource']).includes(`"${dataKeyId}"`));
+    // Every task role and the Slack role (UseTheDataKey), and the Slack dead-letter queue's statement.
+    expect(onDataKey.filter((st) => st['Sid'] === 'UseTheDataKey').length).toBeGreaterThan(10);
+    for (const st of onDataKey) {
+      const conditions = st['Condition'] as Record<string, Record<string, unknown>> | undefined;
+      const via = [conditions?.['StringEquals']?.['kms:ViaService'] ?? []].flat();
+      expect(via.length).toBeGreaterThan(0);
+      for (const service of via) expect(JSON.stringify(service)).toMatch(/^"(dynamodb|s3|secretsmanager|sqs)\./);
+    }
+  });
+
   it('denies deleting evidence objects to every principal', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^Evidence(?!AccessLogs)') },
