@@ -37,6 +37,9 @@ export interface SlackAppOptions {
   ackFirst?: AckFirstOptions;
 }
 
+/** How long `stop()` waits for the work of clicks already acked. */
+const STOP_DRAIN_MS = 10_000;
+
 export interface SlackApp {
   app: App;
   receiver: HTTPReceiver | SocketModeReceiver | AwsLambdaReceiver;
@@ -80,7 +83,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return {};
     },
     async stop() {
-      if (options.receiver.type !== 'lambda') await receiver.stop();
+      try {
+        if (options.receiver.type !== 'lambda') await receiver.stop();
+      } finally {
+        // Clicks already answered are still counted: their work finishes before the caller moves on.
+        await work?.idle(STOP_DRAIN_MS);
+      }
     },
     lambdaHandler() {
       if (!(receiver instanceof AwsLambdaReceiver)) throw new Error('lambdaHandler() needs the lambda receiver');

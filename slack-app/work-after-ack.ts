@@ -31,6 +31,9 @@ export const DEFAULT_ACK_FIRST: AckFirstOptions = { turns: 2, turnMs: 250 };
 export class AckFirstWork {
   private holding = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Clicks acked whose work has not finished (waiting or working). */
+  private unfinished = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: AckFirstOptions = DEFAULT_ACK_FIRST) {
     if (!Number.isInteger(options.turns) || options.turns < 1) {
@@ -43,7 +46,31 @@ export class AckFirstWork {
     return this.waiting.length;
   }
 
+  /**
+   * Resolves once every acked click's work has finished, or after `timeoutMs` (the app stops: a click
+   * that was answered should still be counted before the process goes).
+   */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.unfinished === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   readonly afterAck: WorkAfterAck = async (work) => {
+    this.unfinished++;
+    try {
+      return await this.inTurn(work);
+    } finally {
+      if (--this.unfinished === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  };
+
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
     if (this.waiting.length === 0 && this.holding < this.options.turns) this.holding++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve)); // handed a turn on release
     let held = true;
@@ -61,5 +88,5 @@ export class AckFirstWork {
       clearTimeout(timer);
       release();
     }
-  };
+  }
 }

@@ -90,3 +90,31 @@ describe('work after the ack', () => {
     expect(() => new AckFirstWork({ turns: 1.5, turnMs: 250 })).toThrow(RangeError);
   });
 });
+
+describe('stopping', () => {
+  it('waits until every acked click has finished its work, waiting ones included', async () => {
+    const work = new AckFirstWork({ turns: 1, turnMs: 60_000 });
+    const first = controlled('first');
+    const second = controlled('second');
+    void work.afterAck(first.work);
+    void work.afterAck(second.work);
+    let idle = false;
+    const stopped = work.idle(60_000).then(() => (idle = true));
+    first.finish();
+    await settle();
+    expect(second.state.started).toBe(true);
+    expect(idle).toBe(false);
+    second.finish();
+    await stopped;
+    expect(idle).toBe(true);
+    await expect(work.idle(60_000)).resolves.toBeUndefined(); // nothing left: at once
+  });
+
+  it('gives up waiting after the time given', async () => {
+    const work = new AckFirstWork({ turns: 1, turnMs: 60_000 });
+    const stuck = controlled('stuck');
+    void work.afterAck(stuck.work);
+    await expect(work.idle(20)).resolves.toBeUndefined();
+    stuck.finish();
+  });
+});
