@@ -29,6 +29,13 @@ export function handlerSourceFromEnv(env: NodeJS.ProcessEnv, fallback: HandlerSo
   return parsed.data;
 }
 
+/**
+ * The Prevention state machine's two functions (`functions/handlers/<entry>.ts`), bundled beside the
+ * tasks: not TASK_IDS tasks, since they belong to their own state machine.
+ */
+export const PREVENTION_ENTRIES = ['offer-prevention', 'apply-prevention'] as const;
+export type PreventionEntry = (typeof PREVENTION_ENTRIES)[number];
+
 /** The folders whose files go into a handler bundle (and into the cache key). */
 const BUNDLED_FOLDERS = ['functions', 'infra/constructs'];
 
@@ -54,7 +61,10 @@ export function bundleTaskHandlers(
       external: [...ESBUILD_OPTIONS.external],
       absWorkingDir: REPO_ROOT,
       entryPoints: Object.fromEntries(
-        TASK_IDS.map((task) => [task, path.join(REPO_ROOT, 'functions', 'handlers', `${task}.ts`)]),
+        [...TASK_IDS, ...PREVENTION_ENTRIES].map((entry) => [
+          entry,
+          path.join(REPO_ROOT, 'functions', 'handlers', `${entry}.ts`),
+        ]),
       ),
       outdir: staging,
       logLevel: 'silent',
@@ -73,7 +83,7 @@ export function bundleTaskHandlers(
 }
 
 /** The factory name each handler entry exports (`detect-root-keys` → `createDetectRootKeysHandler`). */
-export function factoryExportOf(task: TaskId): string {
+export function factoryExportOf(task: TaskId | PreventionEntry): string {
   const pascal = task
     .split('-')
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
@@ -108,6 +118,19 @@ export function loadBundledFactories(dir: string): Record<TaskId, (runtime: Work
   return factories;
 }
 
+/**
+ * The factory of a Prevention function from its bundle in `dir`, as the deployed `handler` wraps it;
+ * the caller gives it the deps (the simulated organization, local evidence, a reply recorder).
+ */
+export function loadBundledPreventionFactory<F>(dir: string, entry: PreventionEntry): F {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is only known at run time.
+  const module = require(path.join(dir, `${entry}.js`)) as Record<string, unknown>;
+  const factory = module[factoryExportOf(entry)];
+  if (typeof factory !== 'function') throw new Error(`The bundle of ${entry} exports no ${factoryExportOf(entry)}`);
+  if (typeof module['handler'] !== 'function') throw new Error(`The bundle of ${entry} exports no Lambda handler`);
+  return factory as F;
+}
+
 let hashed: string | undefined;
 
 /** A hash of everything the bundles are made of; computed once per process. */
@@ -115,6 +138,7 @@ function sourceHash(): string {
   if (hashed) return hashed;
   const hash = createHash('sha256');
   hash.update(JSON.stringify(ESBUILD_OPTIONS));
+  hash.update(JSON.stringify([...TASK_IDS, ...PREVENTION_ENTRIES]));
   hash.update(esbuild.version);
   hash.update(readFileSync(path.join(REPO_ROOT, 'package-lock.json')));
   for (const folder of BUNDLED_FOLDERS) {

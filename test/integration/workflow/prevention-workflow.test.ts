@@ -11,6 +11,11 @@ import { systemClock } from '../../../functions/ports/clock';
 import type { OrganizationPoliciesPort } from '../../../functions/ports/organization-policies';
 import { createApplyPreventionHandler } from '../../../functions/handlers/apply-prevention';
 import { createOfferPreventionHandler } from '../../../functions/handlers/offer-prevention';
+import {
+  bundleTaskHandlers,
+  handlerSourceFromEnv,
+  loadBundledPreventionFactory,
+} from '../../../local-runner/handler-bundles';
 import { recordPreventionVote, type PreventionDeps } from '../../../functions/services/prevent-recurrence';
 import { PREVENTION_STATES } from '../../../infra/constructs/prevention-workflow';
 import { extractStateMachines } from '../../../local-runner/definition-extraction';
@@ -24,7 +29,22 @@ import { caseFixture } from '../../support/workflow/case-fixture';
  * `apply-prevention`) over the simulated organization, local signed evidence and an in-memory case
  * store. The Slack reply is the one seam replaced: a recorder of what would be posted. Retry waits
  * are 0 ms (every attempt of the budget is made, without its waiting).
+ *
+ * The factories come from the functions bundled as `infra/` bundles them (minified, names kept), so
+ * that the error names the state machine's Retry and Catch match are the ones the bundles throw;
+ * `ROOTKEY_HANDLERS=source` runs the TypeScript modules instead.
  */
+const HANDLERS = handlerSourceFromEnv(process.env, 'bundled');
+const factories =
+  HANDLERS === 'bundled'
+    ? (() => {
+        const dir = bundleTaskHandlers();
+        return {
+          offer: loadBundledPreventionFactory<typeof createOfferPreventionHandler>(dir, 'offer-prevention'),
+          apply: loadBundledPreventionFactory<typeof createApplyPreventionHandler>(dir, 'apply-prevention'),
+        };
+      })()
+    : { offer: createOfferPreventionHandler, apply: createApplyPreventionHandler };
 
 const MANAGEMENT = '111111111111';
 const PAYMENTS = '333333333333';
@@ -95,9 +115,10 @@ function world(options: { policies?: (sim: SimulatedOrganization) => Organizatio
       replies.push(`${c.caseId}: ${message.text ?? ''}`);
     },
   } as never;
-  const offer = createOfferPreventionHandler({ ...deps, replies: replier });
-  const apply = createApplyPreventionHandler({ ...deps, replies: replier });
-  const definition = preventionDefinition();
+  const offer = factories.offer({ ...deps, replies: replier });
+  const apply = factories.apply({ ...deps, replies: replier });
+  if (!synthesized) throw new Error('the Prevention definition is synthesized in beforeAll');
+  const definition = synthesized;
   const machine = new StateMachine(JSON.parse(JSON.stringify(definition)) as StateMachineDefinition);
   return {
     sim,
@@ -181,6 +202,12 @@ async function expectPreventionFailed(
   expect((await w.cases.get(caseId)).guardrail?.status).toBe('failed');
   expect((await w.evidenceEvents(caseId)).at(-1)).toBe('failed');
 }
+
+/** Synthesized once, before the first test (a cold synthesis takes longer than a test's timeout). */
+let synthesized: Record<string, unknown> | undefined;
+beforeAll(() => {
+  synthesized = preventionDefinition();
+}, 240_000);
 
 let current: World | undefined;
 afterEach(() => {

@@ -5,6 +5,8 @@ import * as esbuild from 'esbuild';
 import { ConcurrentUpdateError, RootKeyError, TransientAwsError } from '../../../functions/core/errors';
 import { BUNDLING, ESBUILD_OPTIONS, REPO_ROOT } from '../../../infra/constructs/task-functions';
 import { allStates } from '../../../local-runner/local-workflow';
+import { extractStateMachines } from '../../../local-runner/definition-extraction';
+import { synthesizeApp } from '../../support/infra/synth';
 import { testWorkflowDefinitions } from '../../support/workflow/definitions';
 
 /**
@@ -39,11 +41,15 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** Every error name the synthesized workflows retry or catch, except the services' own (`States.*`, `Lambda.*`, `Scheduler.*`, …). */
+/** Every error name the synthesized workflows (remediation, sweep, Prevention) retry or catch, except the services' own (`States.*`, `Lambda.*`, `Scheduler.*`, …). */
 function projectErrorNames(): string[] {
   const definitions = testWorkflowDefinitions();
+  const prevention = extractStateMachines(synthesizeApp().centralTemplate.toJSON() as never).find(
+    (m) => m.workflow === 'prevention',
+  );
+  if (!prevention) throw new Error('The central template has no Prevention state machine');
   const names = new Set<string>();
-  for (const definition of [definitions.remediation.definition, definitions.sweep.definition]) {
+  for (const definition of [definitions.remediation.definition, definitions.sweep.definition, prevention.definition]) {
     for (const [, state] of allStates(definition)) {
       for (const rule of [...((state['Retry'] ?? []) as object[]), ...((state['Catch'] ?? []) as object[])]) {
         for (const name of (rule as { ErrorEquals: string[] }).ErrorEquals) names.add(name);
