@@ -13,6 +13,9 @@ import { RecordingEvidenceRecorder, RecordingNotifier } from '../../support/remo
 import { awaitingCase, manualClock } from '../../support/slack/case-fixture';
 import { WorkflowCallbacksDouble } from '../../support/slack/workflow-callbacks-double';
 import { MemorySweepListStore } from '../../../functions/adapters/local/memory-sweep-list-store';
+import { createApplyPreventionHandler } from '../../../functions/handlers/apply-prevention';
+import { createOfferPreventionHandler } from '../../../functions/handlers/offer-prevention';
+import { caseFixture } from '../../support/workflow/case-fixture';
 
 /**
  * Every Lambda task of the workflow parses its input at the edge (a hand-started execution, an edited
@@ -133,5 +136,92 @@ describe('every workflow task refuses bad input with a typed error and changes n
       { numRuns: RUNS_PER_TASK, seed: 20261128 },
     );
     expect(problems.filter((p) => p.startsWith(`${task}:`))).toEqual([]);
+  });
+});
+
+/** The Prevention state machine's two functions: the same rule, on a remediated case of the account. */
+describe('the Prevention functions refuse bad input with a typed error and change nothing', () => {
+  const PREVENTION = {
+    'offer-prevention': createOfferPreventionHandler,
+    'apply-prevention': createApplyPreventionHandler,
+  };
+  const totals = { inputs: 0, handled: 0, refused: 0, crashes: 0, changedWhileRefusing: 0 };
+  const problems: string[] = [];
+  const plausible: unknown[] = [
+    { caseId: CASE_ID },
+    { caseId: CASE_ID, step: 'offer' },
+    { caseId: CASE_ID, error: { Error: 'TransientAwsError', Cause: '{"errorMessage":"Rate exceeded"}' } },
+  ];
+
+  afterAll(() => {
+    recorder.add({
+      id: 'bad-input.prevention-inputs',
+      section: 'bad-input',
+      title: `Prevention function inputs (${Object.keys(PREVENTION).length} Lambda handlers)`,
+      injected: `${RUNS_PER_TASK} mutated or arbitrary inputs per function, each on a fresh case store and simulated organization`,
+      outcome: `${totals.refused} refused with a typed error (nothing changed), ${totals.handled} handled as valid, ${totals.crashes} crashes, ${totals.changedWhileRefusing} refusals that changed something`,
+      counts: totals,
+      holds: totals.crashes === 0 && totals.changedWhileRefusing === 0,
+    });
+  });
+
+  function preventionWorld() {
+    const sim = new SimulatedOrganization(parseScenario(defaultScenario), { sleep: async () => undefined });
+    const cases = new MemoryCaseStore([caseFixture({ accountId: ACCOUNT, caseId: CASE_ID, status: 'remediated' })]);
+    const evidence = new RecordingEvidenceRecorder();
+    const replies: string[] = [];
+    const deps = {
+      cases,
+      evidence,
+      clock: manualClock(),
+      organization: sim,
+      reader: sim,
+      policies: sim,
+      credentialsRemover: sim,
+      replies: { reply: async (_c: unknown, message: { text?: string }) => void replies.push(message.text ?? '') },
+    };
+    const snapshot = async () =>
+      JSON.stringify({
+        cases: await cases.list(),
+        evidence: evidence.events.length,
+        replies: replies.length,
+        policies: await sim.policySnapshot(),
+        keys: sim.liveKeyIds(ACCOUNT),
+      });
+    return { deps, snapshot };
+  }
+
+  it.each(Object.keys(PREVENTION).map((name) => [name]))('%s', async (name: string) => {
+    const inputs = fc.oneof(
+      fc.constantFrom(...plausible).chain((p) => mutationsOf(p)),
+      hostileJson,
+    );
+    await fc.assert(
+      fc.asyncProperty(inputs, async (input) => {
+        const { deps, snapshot } = preventionWorld();
+        const handler = PREVENTION[name as keyof typeof PREVENTION](deps as never);
+        const before = await snapshot();
+        totals.inputs += 1;
+        try {
+          await handler(input);
+          totals.handled += 1;
+        } catch (error) {
+          if (!(error instanceof RootKeyError)) {
+            totals.crashes += 1;
+            problems.push(
+              `${name}: ${(error as Error).name}: ${(error as Error).message} for ${JSON.stringify(input)?.slice(0, 200)}`,
+            );
+            return;
+          }
+          totals.refused += 1;
+          if ((await snapshot()) !== before) {
+            totals.changedWhileRefusing += 1;
+            problems.push(`${name}: ${error.name} after changing state, for ${JSON.stringify(input)?.slice(0, 200)}`);
+          }
+        }
+      }),
+      { numRuns: RUNS_PER_TASK, seed: 20261201 },
+    );
+    expect(problems.filter((p) => p.startsWith(`${name}:`))).toEqual([]);
   });
 });
