@@ -86,8 +86,55 @@ function world() {
   return { deps, callbacks, snapshot };
 }
 
+/** What the fuzzing counted (the reliability report's counts). */
+type FuzzTotals = Record<'inputs' | 'handled' | 'refused' | 'crashes' | 'changedWhileRefusing', number>;
+
+/**
+ * Feeds one handler mutations of `plausible` and arbitrary JSON, each on a fresh world, and counts
+ * what happened; a crash (not a RootKeyError) or a refusal that changed something is noted in `problems`
+ * under `name:`.
+ */
+async function fuzzHandler(
+  name: string,
+  plausible: unknown[],
+  seed: number,
+  fresh: () => { handler: (input: unknown) => Promise<unknown>; snapshot: () => Promise<string> },
+  totals: FuzzTotals,
+  problems: string[],
+): Promise<void> {
+  const inputs = fc.oneof(
+    fc.constantFrom(...plausible).chain((p) => mutationsOf(p)),
+    hostileJson,
+  );
+  await fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      const { handler, snapshot } = fresh();
+      const before = await snapshot();
+      totals.inputs += 1;
+      try {
+        await handler(input);
+        totals.handled += 1;
+      } catch (error) {
+        if (!(error instanceof RootKeyError)) {
+          totals.crashes += 1;
+          problems.push(
+            `${name}: ${(error as Error).name}: ${(error as Error).message} for ${JSON.stringify(input)?.slice(0, 200)}`,
+          );
+          return;
+        }
+        totals.refused += 1;
+        if ((await snapshot()) !== before) {
+          totals.changedWhileRefusing += 1;
+          problems.push(`${name}: ${error.name} after changing state, for ${JSON.stringify(input)?.slice(0, 200)}`);
+        }
+      }
+    }),
+    { numRuns: RUNS_PER_TASK, seed },
+  );
+}
+
 describe('every workflow task refuses bad input with a typed error and changes nothing', () => {
-  const totals = { inputs: 0, handled: 0, refused: 0, crashes: 0, changedWhileRefusing: 0 };
+  const totals: FuzzTotals = { inputs: 0, handled: 0, refused: 0, crashes: 0, changedWhileRefusing: 0 };
   const problems: string[] = [];
 
   afterAll(() => {
@@ -103,37 +150,17 @@ describe('every workflow task refuses bad input with a typed error and changes n
   });
 
   it.each(TASK_IDS.map((t) => [t]))('%s', async (task: TaskId) => {
-    // Prepare
-    const inputs = fc.oneof(
-      fc.constantFrom(...PLAUSIBLE).chain((p) => mutationsOf(p)),
-      hostileJson,
-    );
-    // Act + Assess
-    await fc.assert(
-      fc.asyncProperty(inputs, async (input) => {
+    await fuzzHandler(
+      task,
+      PLAUSIBLE,
+      20261128,
+      () => {
         const { deps, callbacks, snapshot } = world();
         const handler = TASK_HANDLER_FACTORIES[task]({ deps, callbacks, sweepLists: new MemorySweepListStore() });
-        const before = await snapshot();
-        totals.inputs += 1;
-        try {
-          await handler(input);
-          totals.handled += 1;
-        } catch (error) {
-          if (!(error instanceof RootKeyError)) {
-            totals.crashes += 1;
-            problems.push(
-              `${task}: ${(error as Error).name}: ${(error as Error).message} for ${JSON.stringify(input)?.slice(0, 200)}`,
-            );
-            return;
-          }
-          totals.refused += 1;
-          if ((await snapshot()) !== before) {
-            totals.changedWhileRefusing += 1;
-            problems.push(`${task}: ${error.name} after changing state, for ${JSON.stringify(input)?.slice(0, 200)}`);
-          }
-        }
-      }),
-      { numRuns: RUNS_PER_TASK, seed: 20261128 },
+        return { handler, snapshot };
+      },
+      totals,
+      problems,
     );
     expect(problems.filter((p) => p.startsWith(`${task}:`))).toEqual([]);
   });
@@ -145,7 +172,7 @@ describe('the Prevention functions refuse bad input with a typed error and chang
     'offer-prevention': createOfferPreventionHandler,
     'apply-prevention': createApplyPreventionHandler,
   };
-  const totals = { inputs: 0, handled: 0, refused: 0, crashes: 0, changedWhileRefusing: 0 };
+  const totals: FuzzTotals = { inputs: 0, handled: 0, refused: 0, crashes: 0, changedWhileRefusing: 0 };
   const problems: string[] = [];
   const plausible: unknown[] = [
     { caseId: CASE_ID },
@@ -192,35 +219,16 @@ describe('the Prevention functions refuse bad input with a typed error and chang
   }
 
   it.each(Object.keys(PREVENTION).map((name) => [name]))('%s', async (name: string) => {
-    const inputs = fc.oneof(
-      fc.constantFrom(...plausible).chain((p) => mutationsOf(p)),
-      hostileJson,
-    );
-    await fc.assert(
-      fc.asyncProperty(inputs, async (input) => {
+    await fuzzHandler(
+      name,
+      plausible,
+      20261201,
+      () => {
         const { deps, snapshot } = preventionWorld();
-        const handler = PREVENTION[name as keyof typeof PREVENTION](deps as never);
-        const before = await snapshot();
-        totals.inputs += 1;
-        try {
-          await handler(input);
-          totals.handled += 1;
-        } catch (error) {
-          if (!(error instanceof RootKeyError)) {
-            totals.crashes += 1;
-            problems.push(
-              `${name}: ${(error as Error).name}: ${(error as Error).message} for ${JSON.stringify(input)?.slice(0, 200)}`,
-            );
-            return;
-          }
-          totals.refused += 1;
-          if ((await snapshot()) !== before) {
-            totals.changedWhileRefusing += 1;
-            problems.push(`${name}: ${error.name} after changing state, for ${JSON.stringify(input)?.slice(0, 200)}`);
-          }
-        }
-      }),
-      { numRuns: RUNS_PER_TASK, seed: 20261201 },
+        return { handler: PREVENTION[name as keyof typeof PREVENTION](deps as never), snapshot };
+      },
+      totals,
+      problems,
     );
     expect(problems.filter((p) => p.startsWith(`${name}:`))).toEqual([]);
   });
