@@ -24,8 +24,10 @@ import {
   discoverEntries,
   infraBundlingOptions,
   lambdaEnv,
+  runtimeNodeText,
   slackClickEvent,
 } from '../cold-start/cold-start';
+import { lambdaNode, type LambdaNode } from '../lib/lambda-node';
 import type { BenchmarkSection } from '../lib/report';
 import { median, percentile, round } from '../lib/stats';
 
@@ -86,10 +88,15 @@ interface ProcessResult {
   invocations: (Invocation & { deferred: Invocation[] })[];
 }
 
-function runProcess(modulePath: string, eventsPath: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+function runProcess(
+  node: LambdaNode,
+  modulePath: string,
+  eventsPath: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
+      node.path,
       [RUNNER, modulePath, eventsPath],
       { env, cwd: tmpdir(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
@@ -173,6 +180,7 @@ export async function benchmarkSlackLambda(
   const entry = discoverEntries().find((e) => e.name === 'slack-app');
   if (!entry) throw new Error('slack-app/lambda-handler.ts is missing');
   const options = infraBundlingOptions();
+  const node = lambdaNode(options.target, progress);
   const work = mkdtempSync(join(tmpdir(), 'rootkey-bench-slack-lambda-'));
   const stub = await startAwsStub({ awsLatencyMs: model.awsLatencyMs, slackLatencyMs: model.slackLatencyMs });
   try {
@@ -243,23 +251,26 @@ export async function benchmarkSlackLambda(
 
     // One unmeasured process first, for the file-system cache (as the cold-start benchmark does).
     const warmup = await newCases(1);
-    await checked(warmup, await runProcess(bundled.outfile, writeEvents(warmup, 'warmup'), env));
+    await checked(warmup, await runProcess(node, bundled.outfile, writeEvents(warmup, 'warmup'), env));
 
     progress(`Slack Lambda: ${model.coldProcesses} fresh processes, one click each`);
     const cold: ProcessResult[] = [];
     for (let i = 0; i < model.coldProcesses; i++) {
       const cases = await newCases(1);
-      cold.push(await checked(cases, await runProcess(bundled.outfile, writeEvents(cases, `cold-${i}`), env)));
+      cold.push(await checked(cases, await runProcess(node, bundled.outfile, writeEvents(cases, `cold-${i}`), env)));
     }
     progress(`Slack Lambda: ${model.warmClicks} clicks one after the other in one process`);
     const warmCases = await newCases(model.warmClicks + 1);
-    const warmRun = await checked(warmCases, await runProcess(bundled.outfile, writeEvents(warmCases, 'warm'), env));
+    const warmRun = await checked(
+      warmCases,
+      await runProcess(node, bundled.outfile, writeEvents(warmCases, 'warm'), env),
+    );
     progress(`Slack Lambda: ${model.inlineClicks} clicks answered after their work (control: no self-invocation)`);
     const inlineCases = await newCases(model.inlineClicks + 1);
     const { AWS_LAMBDA_FUNCTION_NAME: _selfName, ...inlineEnv } = env;
     const inlineRun = await checked(
       inlineCases,
-      await runProcess(bundled.outfile, writeEvents(inlineCases, 'inline'), inlineEnv),
+      await runProcess(node, bundled.outfile, writeEvents(inlineCases, 'inline'), inlineEnv),
       0,
     );
 
@@ -301,7 +312,7 @@ export async function benchmarkSlackLambda(
         model,
       ),
     };
-    return slackLambdaSection(result, options.nodeOptions);
+    return slackLambdaSection(result, options.nodeOptions, runtimeNodeText(node));
   } finally {
     await stub.close();
     rmSync(work, { recursive: true, force: true });
@@ -369,7 +380,7 @@ const callCount = (calls: Record<string, number>) =>
     1,
   );
 
-function slackLambdaSection(r: SlackLambdaResult, nodeOptions: string | undefined): BenchmarkSection {
+function slackLambdaSection(r: SlackLambdaResult, nodeOptions: string | undefined, nodeText: string): BenchmarkSection {
   const met = r.cold.p99 < COLD_P99_GOAL_MS && r.warm.p99 < WARM_P99_GOAL_MS;
   const answer = r.answerPath;
   const work = r.workPath;
@@ -399,7 +410,7 @@ function slackLambdaSection(r: SlackLambdaResult, nodeOptions: string | undefine
       },
     ],
     details: [
-      `**Method.** \`slack-app/lambda-handler.ts\` bundled as infra bundles it (esbuild options and the Slack aliases, ${Math.round(r.bundleBytes / 1000)} kB) runs in fresh Node processes (\`bench/slack-lambda/invoke-clicks.js\`) with the function's \`NODE_OPTIONS\` (${nodeOptions ? `\`${nodeOptions}\`` : 'none'}) and \`AWS_LAMBDA_FUNCTION_NAME\` (set by Lambda in every function), one request at a time as Lambda sends them. Each request is an API Gateway proxy event of a "Delete the key" click by an approver, signed with the Slack signing secret (\`signSlackRequest\`), on its own case waiting for approval in its own account; the cases are written beforehand through the real DynamoDB case store.`,
+      `**Method.** \`slack-app/lambda-handler.ts\` bundled as infra bundles it (esbuild options and the Slack aliases, ${Math.round(r.bundleBytes / 1000)} kB) runs in fresh processes on ${nodeText} (\`bench/slack-lambda/invoke-clicks.js\`) with the function's \`NODE_OPTIONS\` (${nodeOptions ? `\`${nodeOptions}\`` : 'none'}) and \`AWS_LAMBDA_FUNCTION_NAME\` (set by Lambda in every function), one request at a time as Lambda sends them. Each request is an API Gateway proxy event of a "Delete the key" click by an approver, signed with the Slack signing secret (\`signSlackRequest\`), on its own case waiting for approval in its own account; the cases are written beforehand through the real DynamoDB case store.`,
       `**Ack first.** The function verifies the click, queues it for itself (\`lambda:Invoke\`, \`InvocationType: Event\`; the stub answers 202 as Lambda does) and answers Slack; the queued invocation checks the signature again and runs the listener, which records the vote, appends the signed evidence, answers the workflow and updates Slack (\`slack-app/deferred-requests.ts\`). The harness takes each queued event from the stub right after the answer and invokes the handler with it in the same process, as a warm environment takes the next event. Lambda's own delay between queueing and running an asynchronous event is not modeled: the time until the approver sees the decision is the answer, plus that delay, plus the work figure.`,
       `**Stubs and latency (assumed).** Every AWS call (\`AWS_ENDPOINT_URL\`: Secrets Manager for the Slack secret, Lambda Invoke, DynamoDB, KMS Sign, S3, Step Functions) goes to \`bench/cold-start/aws-stub-server.ts\`, a stateful stand-in speaking the SDK's wire protocols, which answers after ${r.model.awsLatencyMs} ms; every Slack Web API call and response_url post (\`SLACK_API_URL\`) after ${r.model.slackLatencyMs} ms. These are assumptions for an in-Region AWS call and a call to Slack from AWS, not measurements. Calls per click (warm, mean): answer: ${callList(answer.callsPerClick) || 'none'}; work: ${callList(work.callsPerClick)}.`,
       `**Cold.** ${r.cold.samples} fresh processes each answer one click: module load (median ${ms(r.cold.loadP50)}) plus the first invocation, which also reads the Slack secret and builds the Bolt app and SDK clients. Node's own boot (median ${ms(r.cold.bootP50)}) and Lambda's own init and network to API Gateway are left out. The queued invocation of a cold click, the second in its process (the worker's Bolt app is built then): p50 ${ms(r.coldWork.p50)}, p99 ${ms(r.coldWork.p99)}. **Warm.** One process answers ${r.warm.samples + 1} clicks one after the other; the first is left out. **Control.** Another process without \`AWS_LAMBDA_FUNCTION_NAME\` answers ${r.inline.samples + 1} clicks inline (the first left out): how every click was answered before, and how a click is answered when it cannot be queued. Before a row is written every click is checked: status 200, exactly one queued invocation (none for the control) that ended 200, the case decided "delete" in the stub's DynamoDB and the workflow's task token answered (SendTaskSuccess); a click that failed stops the benchmark instead of printing a time.`,
