@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ESBUILD_OPTIONS, REPO_ROOT } from '../infra/constructs/task-functions';
 import type { TaskHandler } from '../functions/handlers/lambda-handler';
 import { TASK_IDS, type TaskId } from '../functions/handlers/task-ids';
+import { PREVENTION_FUNCTION_PORTS, type PreventionFunction } from '../functions/handlers/task-ports';
 import type { WorkflowRuntime } from '../functions/handlers/workflow-runtime';
 
 /**
@@ -30,11 +31,10 @@ export function handlerSourceFromEnv(env: NodeJS.ProcessEnv, fallback: HandlerSo
 }
 
 /**
- * The Prevention state machine's two functions (`functions/handlers/<entry>.ts`), bundled beside the
+ * The Prevention state machine's functions (`functions/handlers/<entry>.ts`), bundled beside the
  * tasks: not TASK_IDS tasks, since they belong to their own state machine.
  */
-export const PREVENTION_ENTRIES = ['offer-prevention', 'apply-prevention'] as const;
-export type PreventionEntry = (typeof PREVENTION_ENTRIES)[number];
+const PREVENTION_ENTRIES = Object.keys(PREVENTION_FUNCTION_PORTS) as PreventionFunction[];
 
 /** The folders whose files go into a handler bundle (and into the cache key). */
 const BUNDLED_FOLDERS = ['functions', 'infra/constructs'];
@@ -83,7 +83,7 @@ export function bundleTaskHandlers(
 }
 
 /** The factory name each handler entry exports (`detect-root-keys` → `createDetectRootKeysHandler`). */
-export function factoryExportOf(task: TaskId | PreventionEntry): string {
+export function factoryExportOf(task: TaskId | PreventionFunction): string {
   const pascal = task
     .split('-')
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
@@ -107,22 +107,18 @@ function secondArgument(task: TaskId, runtime: WorkflowRuntime): unknown {
 export function loadBundledFactories(dir: string): Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler> {
   const factories = {} as Record<TaskId, (runtime: WorkflowRuntime) => TaskHandler>;
   for (const task of TASK_IDS) {
-    // A CommonJS bundle, loaded the way the Lambda runtime loads it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is only known at run time.
-    const module = require(path.join(dir, `${task}.js`)) as Record<string, unknown>;
-    const factory = module[factoryExportOf(task)];
-    if (typeof factory !== 'function') throw new Error(`The bundle of ${task} exports no ${factoryExportOf(task)}`);
-    if (typeof module['handler'] !== 'function') throw new Error(`The bundle of ${task} exports no Lambda handler`);
-    factories[task] = (runtime) => (factory as BundledFactory)(runtime.deps, secondArgument(task, runtime));
+    const factory = loadBundledFactory<BundledFactory>(dir, task);
+    factories[task] = (runtime) => factory(runtime.deps, secondArgument(task, runtime));
   }
   return factories;
 }
 
 /**
- * The factory of a Prevention function from its bundle in `dir`, as the deployed `handler` wraps it;
- * the caller gives it the deps (the simulated organization, local evidence, a reply recorder).
+ * The factory an entry's bundle in `dir` exports beside its Lambda `handler` (the one `handler`
+ * wraps), for a task or a Prevention function; the caller gives it the deps.
  */
-export function loadBundledPreventionFactory<F>(dir: string, entry: PreventionEntry): F {
+export function loadBundledFactory<F>(dir: string, entry: TaskId | PreventionFunction): F {
+  // A CommonJS bundle, loaded the way the Lambda runtime loads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is only known at run time.
   const module = require(path.join(dir, `${entry}.js`)) as Record<string, unknown>;
   const factory = module[factoryExportOf(entry)];

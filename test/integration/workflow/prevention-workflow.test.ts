@@ -11,11 +11,7 @@ import { systemClock } from '../../../functions/ports/clock';
 import type { OrganizationPoliciesPort } from '../../../functions/ports/organization-policies';
 import { createApplyPreventionHandler } from '../../../functions/handlers/apply-prevention';
 import { createOfferPreventionHandler } from '../../../functions/handlers/offer-prevention';
-import {
-  bundleTaskHandlers,
-  handlerSourceFromEnv,
-  loadBundledPreventionFactory,
-} from '../../../local-runner/handler-bundles';
+import { bundleTaskHandlers, handlerSourceFromEnv, loadBundledFactory } from '../../../local-runner/handler-bundles';
 import { recordPreventionVote, type PreventionDeps } from '../../../functions/services/prevent-recurrence';
 import { PREVENTION_STATES } from '../../../infra/constructs/prevention-workflow';
 import { extractStateMachines } from '../../../local-runner/definition-extraction';
@@ -40,8 +36,8 @@ const factories =
     ? (() => {
         const dir = bundleTaskHandlers();
         return {
-          offer: loadBundledPreventionFactory<typeof createOfferPreventionHandler>(dir, 'offer-prevention'),
-          apply: loadBundledPreventionFactory<typeof createApplyPreventionHandler>(dir, 'apply-prevention'),
+          offer: loadBundledFactory<typeof createOfferPreventionHandler>(dir, 'offer-prevention'),
+          apply: loadBundledFactory<typeof createApplyPreventionHandler>(dir, 'apply-prevention'),
         };
       })()
     : { offer: createOfferPreventionHandler, apply: createApplyPreventionHandler };
