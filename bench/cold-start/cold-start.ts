@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { signSlackRequest } from '../../sandbox/slack-standin/interactions';
-import { lambdaNode, type LambdaNode } from '../lib/lambda-node';
+import { lambdaNode, runtimeNodeText, type LambdaNode } from '../lib/lambda-node';
 import type { BenchmarkRow, BenchmarkSection } from '../lib/report';
 import { median, round } from '../lib/stats';
 import { STUB_SLACK_SECRET, type AwsStub } from './aws-stub-server';
@@ -266,18 +266,11 @@ interface ProcessRun {
   detail: string;
 }
 
-/** The Node.js the measured processes run on: the deployed Lambda runtime's (set by {@link benchmarkColdStart}). */
-let runtimeNode: LambdaNode = {
-  path: process.execPath,
-  version: process.version,
-  deployedMajor: 0,
-  source: 'this process',
-};
-
-function runOnce(modulePath: string, eventPath: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+/** One fresh process on `node` (the deployed Lambda runtime's Node.js) that loads the module and invokes it once. */
+function runOnce(node: LambdaNode, modulePath: string, eventPath: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     execFile(
-      runtimeNode.path,
+      node.path,
       [RUNNER, modulePath, eventPath],
       { env, cwd: tmpdir(), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
@@ -335,6 +328,7 @@ function summarize(samples: ProcessRun[]): Measured {
  * so that both start from a warm file-system cache.
  */
 async function measurePair(
+  node: LambdaNode,
   bundledPath: string,
   unbundledPath: string,
   eventPath: string,
@@ -346,7 +340,7 @@ async function measurePair(
   // Every run starts from the same AWS state (its case seeded, nothing left by the run before).
   const run = async (path: string, runEnv: NodeJS.ProcessEnv) => {
     await prepare();
-    return runOnce(path, eventPath, runEnv);
+    return runOnce(node, path, eventPath, runEnv);
   };
   await run(bundledPath, bundledEnv);
   await run(unbundledPath, env);
@@ -375,10 +369,8 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
     };
   }
   const options = infraBundlingOptions();
-  runtimeNode = lambdaNode(options.target, progress);
-  progress(
-    `Cold start: Lambda processes on Node ${runtimeNode.version}${runtimeNode.fallback ? ` (${runtimeNode.fallback})` : ''}`,
-  );
+  const node = lambdaNode(options.target, progress);
+  progress(`Cold start: Lambda processes on Node ${node.version}${node.fallback ? ` (${node.fallback})` : ''}`);
   const work = mkdtempSync(join(tmpdir(), 'rootkey-bench-'));
   const world = await startBenchWorld();
   const stub = world.stub;
@@ -409,6 +401,7 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
       writeFileSync(eventPath, JSON.stringify(event));
       const unbundledPath = join(work, 'unbundled', relative(REPO, b.entry.file)).replace(/\.ts$/, '.js');
       const { bundled, unbundled } = await measurePair(
+        node,
         b.outfile,
         unbundledPath,
         eventPath,
@@ -434,8 +427,8 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
         `  [${i + 1}/${bundles.length}] ${b.entry.name}: ${kb(b.bytes)}, ${ms(bundled.loadAndInvokeMs)} bundled vs ${ms(unbundled.loadAndInvokeMs)} unbundled`,
       );
     }
-    const messages = await bundledValidationMessage(bundles, work, deployedEnv(env, options));
-    return coldStartSection(results, failures, options, runs, await zodWeights(options.target), messages);
+    const messages = await bundledValidationMessage(node, bundles, work, deployedEnv(env, options));
+    return coldStartSection(results, failures, options, runs, node, await zodWeights(options.target), messages);
   } finally {
     await world.close();
     rmSync(work, { recursive: true, force: true });
@@ -447,6 +440,7 @@ export async function benchmarkColdStart(progress: (line: string) => void, runs 
  * locale, or the message is a bare "Invalid input"): detect-root-keys with a trigger lacking `detectedAt`.
  */
 async function bundledValidationMessage(
+  node: LambdaNode,
   bundles: Bundled[],
   work: string,
   env: NodeJS.ProcessEnv,
@@ -456,7 +450,7 @@ async function bundledValidationMessage(
   const eventPath = join(work, 'events', 'detect-root-keys-invalid.json');
   mkdirSync(dirname(eventPath), { recursive: true });
   writeFileSync(eventPath, JSON.stringify({ trigger: { source: 'manual', accountId: '123456789012' } }));
-  const run = await runOnce(detect.outfile, eventPath, env);
+  const run = await runOnce(node, detect.outfile, eventPath, env);
   return { detail: run.detail, english: run.detail.includes('expected string, received undefined') };
 }
 
@@ -494,6 +488,7 @@ function coldStartSection(
   failures: string[],
   options: BundlingOptions & { source: string },
   runs: number,
+  node: LambdaNode,
   zod: { classic: number; mini: number } | undefined,
   messages?: { detail: string; english: boolean },
 ): BenchmarkSection {
@@ -582,7 +577,7 @@ function coldStartSection(
     rows,
     details: [
       `**Method.** Every Lambda entry (\`functions/handlers/*.ts\` exporting \`handler\`, and \`slack-app/lambda-handler.ts\`) is bundled with esbuild exactly as \`infra/\`'s \`NodejsFunction\` does (read from \`${options.source}\`: \`--bundle --platform=node --target=${options.target} --format=cjs${options.minify ? ' --minify' : ''}${options.keepNames ? ' --keep-names' : ''}${options.sourcemap ? ' --sourcemap --sources-content=false' : ''}\`, external ${options.external.map((e) => `\`${e}\``).join(', ')}; the Slack function with its aliases from \`infra/constructs/slack-bundling.ts\`). The bundled variant runs with the functions' \`NODE_OPTIONS\` (${options.nodeOptions ? `\`${options.nodeOptions}\`` : 'none'}), as deployed. The size is \`index.js\` without its source map (kB = 1,000 bytes). The alternative is the same sources compiled file by file to CommonJS (what \`tsc\` emits; esbuild with \`bundle: false\` does the same, faster) loading packages from \`node_modules\`, i.e. deploying the build output with its dependencies.`,
-      `**Timing.** Each variant runs ${runs} times, bundled and unbundled alternating (after one unmeasured warm-up run each for the file-system cache) in a fresh \`node\` process on ${runtimeNodeText()} (\`bench/cold-start/invoke-handler.js\`) that requires the module and calls \`handler(event, context)\` once with an event shaped as the state machine or API Gateway sends it (\`bench/cold-start/handler-events.ts\`; the Slack entry gets a signed click). The environment points the SDK at a local stub (\`AWS_ENDPOINT_URL\`, \`bench/cold-start/aws-stub-server.ts\`) that answers DynamoDB, KMS (a P-256 signing key), S3, Secrets Manager, Step Functions and Slack, and forwards STS, IAM, Organizations and Security Hub to the tests' organization double (\`test/support/aws/aws-endpoint-double.ts\`: the member account with its root key, its IAM.4 finding). Before every run both are reset and the case the task expects is stored through the DynamoDB case store (\`bench/cold-start/bench-world.ts\`), so each invocation does its real work — reads, AssumeRoot, deletes, signed evidence, Slack posts — and the last column shows how it ended (any run that threw is reported). Figures are medians of module load + first invocation measured inside the process; "SDK" is the part spent requiring \`@aws-sdk/*\`. Node's own boot (≈${ms(median(results.map((r) => r.bundled.bootMs)))}) is the same for both and left out, as is Lambda's own init.`,
+      `**Timing.** Each variant runs ${runs} times, bundled and unbundled alternating (after one unmeasured warm-up run each for the file-system cache) in a fresh \`node\` process on ${runtimeNodeText(node)} (\`bench/cold-start/invoke-handler.js\`) that requires the module and calls \`handler(event, context)\` once with an event shaped as the state machine or API Gateway sends it (\`bench/cold-start/handler-events.ts\`; the Slack entry gets a signed click). The environment points the SDK at a local stub (\`AWS_ENDPOINT_URL\`, \`bench/cold-start/aws-stub-server.ts\`) that answers DynamoDB, KMS (a P-256 signing key), S3, Secrets Manager, Step Functions and Slack, and forwards STS, IAM, Organizations and Security Hub to the tests' organization double (\`test/support/aws/aws-endpoint-double.ts\`: the member account with its root key, its IAM.4 finding). Before every run both are reset and the case the task expects is stored through the DynamoDB case store (\`bench/cold-start/bench-world.ts\`), so each invocation does its real work — reads, AssumeRoot, deletes, signed evidence, Slack posts — and the last column shows how it ended (any run that threw is reported). Figures are medians of module load + first invocation measured inside the process; "SDK" is the part spent requiring \`@aws-sdk/*\`. Node's own boot (≈${ms(median(results.map((r) => r.bundled.bootMs)))}) is the same for both and left out, as is Lambda's own init.`,
       ...(zod
         ? [
             `**Where the bytes are.** ${zodNote.trim()} The hot path uses \`zod/mini\` with the English locale (\`functions/core/zod-mini.ts\`); no Powertools Tracer (its X-Ray SDK chain); \`@slack/web-api\` only in the functions that post; each function builds only its ports' SDK clients (\`functions/handlers/task-ports.ts\`). The Slack function builds Bolt over \`AwsLambdaReceiver\` alone and aliases Socket Mode (undici), raw-body (iconv-lite) and OAuth away. \`test/unit/infra/lambda-bundles.test.ts\` checks the sizes and SDK clients in CI.`,
@@ -597,13 +592,4 @@ function coldStartSection(
 
 function cellText(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 90);
-}
-
-/** Which Node.js ran the measured processes, for the report. */
-export function runtimeNodeText(node: LambdaNode = runtimeNode): string {
-  const deployed = `the functions' runtime is nodejs${node.deployedMajor}.x`;
-  if (node.fallback) return `Node ${node.version} (${node.fallback}; ${deployed})`;
-  return node.source === 'npm package'
-    ? `Node ${node.version}, the major of the Lambda runtime (${deployed}), from npm's \`node-${process.platform}-${process.arch}\` package (this machine's own Node is ${process.version})`
-    : `Node ${node.version} (${deployed})`;
 }

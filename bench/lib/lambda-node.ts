@@ -73,3 +73,12 @@ export function lambdaNode(target: string, progress: (line: string) => void = ()
     };
   }
 }
+
+/** Which Node.js ran the measured processes, for the report. */
+export function runtimeNodeText(node: LambdaNode): string {
+  const deployed = `the functions' runtime is nodejs${node.deployedMajor}.x`;
+  if (node.fallback) return `Node ${node.version} (${node.fallback}; ${deployed})`;
+  return node.source === 'npm package'
+    ? `Node ${node.version}, the major of the Lambda runtime (${deployed}), from npm's \`node-${process.platform}-${process.arch}\` package (this machine's own Node is ${process.version})`
+    : `Node ${node.version} (${deployed})`;
+}

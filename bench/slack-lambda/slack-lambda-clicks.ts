@@ -24,10 +24,9 @@ import {
   discoverEntries,
   infraBundlingOptions,
   lambdaEnv,
-  runtimeNodeText,
   slackClickEvent,
 } from '../cold-start/cold-start';
-import { lambdaNode, type LambdaNode } from '../lib/lambda-node';
+import { lambdaNode, runtimeNodeText, type LambdaNode } from '../lib/lambda-node';
 import type { BenchmarkSection } from '../lib/report';
 import { median, percentile, round } from '../lib/stats';
 
