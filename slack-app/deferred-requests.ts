@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ACTION_IDS } from '../functions/adapters/slack/blocks/ids';
 import { PREVENTION_ACTION_ID } from '../functions/adapters/slack/blocks/prevention-message';
+import { slackSignature } from './slack-signature';
 
 /**
  * Ack first, work after, in Lambda. `AwsLambdaReceiver` answers API Gateway only once the listeners
@@ -79,7 +80,7 @@ export function lambdaSelfInvoker(client: LambdaClient, functionName: string): D
 }
 
 /** A header of the request, whatever its case (API Gateway keeps the client's). */
-export function headerOf(event: SlackHttpEvent, name: string): string | undefined {
+function headerOf(event: SlackHttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted) return value ?? undefined;
@@ -88,8 +89,7 @@ export function headerOf(event: SlackHttpEvent, name: string): string | undefine
 }
 
 /**
- * Checks Slack's signature of a request again (v0: HMAC-SHA256 over `v0:<timestamp>:<body>` with the
- * signing secret, https://docs.slack.dev/authentication/verifying-requests-from-slack) without the
+ * Checks Slack's signature of a request again ({@link slackSignature}) without the
  * five-minute freshness window: the request was fresh when the first invocation verified it, and an
  * asynchronous invocation may be retried minutes later. Only this function may invoke itself, so
  * this is a second lock, not the first: nothing unsigned is ever run as a click.
@@ -99,7 +99,7 @@ export function hasValidSlackSignature(event: SlackHttpEvent, signingSecret: str
   const timestamp = headerOf(event, 'X-Slack-Request-Timestamp');
   if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  const expected = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const expected = slackSignature(signingSecret, timestamp, body);
   const a = Buffer.from(signature);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
