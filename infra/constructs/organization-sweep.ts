@@ -9,7 +9,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
 import { WORKFLOW_ENV } from '../../functions/core/shared-names';
-import { logicalIdOf } from './task-grants';
+import { logicalIdOf, viaServices } from './task-grants';
 import { acknowledgeStateMachineGrants, RETRIED_ERRORS, stateMachineNameFor } from './remediation-workflow';
 import { SWEEP_SUMMARY_WAIT_SECONDS } from '../../functions/core/sweep-summary';
 
@@ -124,7 +124,7 @@ export class OrganizationSweep extends Construct {
         sid: 'EncryptSweepLists',
         actions: ['kms:GenerateDataKey'],
         resources: [props.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaServices(this, ['s3']),
       }),
     );
     acknowledge(
@@ -277,7 +277,7 @@ export class OrganizationSweep extends Construct {
         sid: 'UseSweepListKeyViaS3',
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaServices(this, ['s3']),
       }),
     );
     const lists = logicalIdOf(this.lists);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TASK_IDS, type TaskId } from '../../functions/handlers/task-ids';
 import { acknowledge } from './acknowledge';
+import { viaServices } from './task-grants';
 import { aliasEsbuildArgs } from './slack-bundling';
 
 /** The repository root: entry files, `package-lock.json` and the esbuild project root. */
@@ -142,7 +143,7 @@ export function nodeFunction(
         sid: 'DeadLetterQueueKey',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [dlqKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(scope).region}.amazonaws.com` } },
+        conditions: viaServices(scope, ['sqs']),
       }),
     );
   }

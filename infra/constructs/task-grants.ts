@@ -112,17 +112,12 @@ export class TaskGrants {
   private dataKey(role: iam.IRole): void {
     if (this.keyed.has(role)) return;
     this.keyed.add(role);
-    const region = Stack.of(this.resources.dataKey).region;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'UseTheDataKey',
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         resources: [this.resources.dataKey.keyArn],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': DATA_KEY_SERVICES.map((service) => `${service}.${region}.amazonaws.com`),
-          },
-        },
+        conditions: viaServices(this.resources.dataKey, DATA_KEY_SERVICES),
       }),
     );
   }
@@ -130,6 +125,22 @@ export class TaskGrants {
 
 /** The services that use the data key for the task roles: the case table, the evidence and sweep-list buckets, the Slack secret. */
 export const DATA_KEY_SERVICES = ['dynamodb', 's3', 'secretsmanager'] as const;
+
+/**
+ * The condition that lets a KMS permission be used only through these AWS services, in the Region of
+ * `scope`'s stack (`kms:ViaService` = `<service>.<region>.amazonaws.com`): the service calls KMS on
+ * the caller's behalf; the caller cannot call KMS itself
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+ */
+export function viaServices(
+  scope: IConstruct,
+  services: readonly string[],
+): Record<string, Record<string, string | string[]>> {
+  const region = Stack.of(scope).region;
+  const endpoints = services.map((service) => `${service}.${region}.amazonaws.com`);
+  // One service as a string, as policies usually write it; several as a list.
+  return { StringEquals: { 'kms:ViaService': endpoints.length === 1 ? endpoints[0]! : endpoints } };
+}
 
 /** The logical id of a construct's CloudFormation resource, as cdk-nag prints it in finding ids. */
 export function logicalIdOf(construct: IConstruct): string {
