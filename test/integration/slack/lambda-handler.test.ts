@@ -47,6 +47,11 @@ function apiGatewayEvent(body: string, base64: boolean, headers: Record<string, 
   };
 }
 
+/** Alice's click of a button on the case's approval request, as Slack posts it. */
+function aliceClick(c: { caseId: string }, actionId: string = ACTION_IDS.delete): string {
+  return buttonClickBody({ user: ALICE, actionId, value: c.caseId, channel: CHANNEL, messageTs: APPROVAL_MESSAGE.ts });
+}
+
 describe('Slack Lambda handler', () => {
   let slack: SlackWebApiDouble;
 
@@ -94,13 +99,7 @@ describe('Slack Lambda handler', () => {
   ])('decides on a signed click delivered as a %s API Gateway body', async (_label, base64) => {
     // Prepare
     const { c, cases, callbacks, handler } = setup();
-    const body = buttonClickBody({
-      user: ALICE,
-      actionId: ACTION_IDS.runbook,
-      value: c.caseId,
-      channel: CHANNEL,
-      messageTs: APPROVAL_MESSAGE.ts,
-    });
+    const body = aliceClick(c, ACTION_IDS.runbook);
     // Act
     const response = await handler(apiGatewayEvent(body, base64, signSlackRequest(SIGNING_SECRET, body)), context);
     // Assess
@@ -124,24 +123,16 @@ describe('Slack Lambda handler', () => {
       const bundle = await bundleLambda('slack-app/lambda-handler.ts', dir, SLACK_BUNDLE_ALIASES);
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is CommonJS built at run time
       const bundled = require(bundle.outfile) as { createSlackLambdaHandler: typeof createSlackLambdaHandler };
-      const click = (c: { caseId: string }) =>
-        buttonClickBody({
-          user: ALICE,
-          actionId: ACTION_IDS.delete,
-          value: c.caseId,
-          channel: CHANNEL,
-          messageTs: APPROVAL_MESSAGE.ts,
-        });
       const fromSource = setup();
       const fromBundle = setup(bundled.createSlackLambdaHandler);
 
       // Act
-      const bodyA = click(fromSource.c);
+      const bodyA = aliceClick(fromSource.c);
       const a = await fromSource.handler(
         apiGatewayEvent(bodyA, true, signSlackRequest(SIGNING_SECRET, bodyA)),
         context,
       );
-      const bodyB = click(fromBundle.c);
+      const bodyB = aliceClick(fromBundle.c);
       const b = await fromBundle.handler(
         apiGatewayEvent(bodyB, true, signSlackRequest(SIGNING_SECRET, bodyB)),
         context,
@@ -160,7 +151,7 @@ describe('Slack Lambda handler', () => {
       // And ack first from the bundle: the click is queued, the queued invocation decides it.
       const queued: SlackHttpEvent[] = [];
       const deferred = setup(bundled.createSlackLambdaHandler, async (request) => void queued.push(request));
-      const bodyC = click(deferred.c);
+      const bodyC = aliceClick(deferred.c);
       const c = await deferred.handler(apiGatewayEvent(bodyC, true, signSlackRequest(SIGNING_SECRET, bodyC)), context);
       expect(c).toEqual(a);
       expect(await decided(deferred)).toBeUndefined();
@@ -175,13 +166,7 @@ describe('Slack Lambda handler', () => {
 
   it('refuses a forged signature with 401 and changes nothing', async () => {
     const { c, cases, callbacks, handler } = setup();
-    const body = buttonClickBody({
-      user: ALICE,
-      actionId: ACTION_IDS.runbook,
-      value: c.caseId,
-      channel: CHANNEL,
-      messageTs: APPROVAL_MESSAGE.ts,
-    });
+    const body = aliceClick(c, ACTION_IDS.runbook);
     const response = await handler(apiGatewayEvent(body, true, signSlackRequest('wrong-secret', body)), context);
     expect(response.statusCode).toBe(401);
     expect(await cases.get(c.caseId)).toEqual(c);
@@ -191,13 +176,7 @@ describe('Slack Lambda handler', () => {
 
   it('reads the secret once per cache period, not on every request', async () => {
     const { c, handler } = setup();
-    const body = buttonClickBody({
-      user: ALICE,
-      actionId: ACTION_IDS.runbook,
-      value: c.caseId,
-      channel: CHANNEL,
-      messageTs: APPROVAL_MESSAGE.ts,
-    });
+    const body = aliceClick(c, ACTION_IDS.runbook);
     await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
     await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
     expect(secretsMock).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
@@ -220,9 +199,6 @@ describe('Slack Lambda handler', () => {
   });
 
   describe('ack first: clicks handed to an asynchronous invocation', () => {
-    const deleteClick = (c: { caseId: string }, actionId: string = ACTION_IDS.delete) =>
-      buttonClickBody({ user: ALICE, actionId, value: c.caseId, channel: CHANNEL, messageTs: APPROVAL_MESSAGE.ts });
-
     function deferring() {
       const queued: SlackHttpEvent[] = [];
       return { queued, defer: async (request: SlackHttpEvent) => void queued.push(structuredClone(request)) };
@@ -232,7 +208,7 @@ describe('Slack Lambda handler', () => {
       // Prepare
       const { queued, defer } = deferring();
       const { c, cases, callbacks, handler } = setup(createSlackLambdaHandler, defer);
-      const body = deleteClick(c);
+      const body = aliceClick(c);
       const event = apiGatewayEvent(body, true, signSlackRequest(SIGNING_SECRET, body));
 
       // Act: the HTTP request
@@ -264,7 +240,7 @@ describe('Slack Lambda handler', () => {
       async (actionId) => {
         const { queued, defer } = deferring();
         const { c, cases, handler } = setup(createSlackLambdaHandler, defer);
-        const body = deleteClick(c, actionId);
+        const body = aliceClick(c, actionId);
         const response = await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
         expect(response.statusCode).toBe(200);
         expect(queued).toHaveLength(1);
@@ -276,7 +252,7 @@ describe('Slack Lambda handler', () => {
     it('opens the reject modal inline: its trigger id would expire in the queue', async () => {
       const { queued, defer } = deferring();
       const { c, handler } = setup(createSlackLambdaHandler, defer);
-      const body = deleteClick(c, ACTION_IDS.reject);
+      const body = aliceClick(c, ACTION_IDS.reject);
       const response = await handler(apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body)), context);
       expect(response.statusCode).toBe(200);
       expect(queued).toHaveLength(0);
@@ -287,7 +263,7 @@ describe('Slack Lambda handler', () => {
       const { c, cases, callbacks, handler } = setup(createSlackLambdaHandler, async () => {
         throw new Error('Rate exceeded');
       });
-      const body = deleteClick(c);
+      const body = aliceClick(c);
       const response = await handler(apiGatewayEvent(body, true, signSlackRequest(SIGNING_SECRET, body)), context);
       expect(response).toEqual({ statusCode: 200, body: '' });
       expect((await cases.get(c.caseId)).decision?.action).toBe('delete');
@@ -297,7 +273,7 @@ describe('Slack Lambda handler', () => {
     it('queues nothing for a forged click (401 before any middleware)', async () => {
       const { queued, defer } = deferring();
       const { c, handler } = setup(createSlackLambdaHandler, defer);
-      const body = deleteClick(c);
+      const body = aliceClick(c);
       const response = await handler(apiGatewayEvent(body, true, signSlackRequest('wrong-secret', body)), context);
       expect(response.statusCode).toBe(401);
       expect(queued).toHaveLength(0);
@@ -313,7 +289,7 @@ describe('Slack Lambda handler', () => {
       ['without signature headers', () => ({}), (b: string) => b],
     ])('runs no deferred request %s, and changes nothing', async (_label, sign, alter) => {
       const { c, cases, callbacks, handler } = setup(createSlackLambdaHandler, async () => undefined);
-      const body = deleteClick(c);
+      const body = aliceClick(c);
       const event = apiGatewayEvent(alter(body), false, sign(body));
       const response = await handler({ rootkeyDeferredSlackRequest: event }, context);
       expect(response.statusCode).toBe(401);
@@ -324,7 +300,7 @@ describe('Slack Lambda handler', () => {
 
     it("runs a deferred click signed long ago (an asynchronous retry comes after Slack's five-minute window)", async () => {
       const { c, cases, handler } = setup(createSlackLambdaHandler, async () => undefined);
-      const body = deleteClick(c);
+      const body = aliceClick(c);
       const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
       const event = apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body, anHourAgo));
       expect((await handler(event, context)).statusCode).toBe(401); // Slack's own request: too old
@@ -335,7 +311,7 @@ describe('Slack Lambda handler', () => {
 
     it('fails a deferred invocation that could not run (so that Lambda retries it), but answers Slack 500', async () => {
       // The deployed entry without its environment: the setup throws on every invocation.
-      const body = deleteClick(awaitingCase());
+      const body = aliceClick(awaitingCase());
       const event = apiGatewayEvent(body, false, signSlackRequest(SIGNING_SECRET, body));
       await expect(deployedHandler({ rootkeyDeferredSlackRequest: event }, context)).rejects.toThrow(InvalidInputError);
       expect(await deployedHandler(event, context)).toEqual({ statusCode: 500, body: '' });
