@@ -76,7 +76,8 @@ export function createSlackLambdaHandler(
   setup: () => Promise<SlackLambdaSetup>,
 ): (event: AwsEvent | DeferredSlackRequest<AwsEvent>, context: Context) => Promise<AwsResponse> {
   let ready: Promise<SlackLambdaSetup> | undefined;
-  let current: { key: string; ingress?: AwsHandler; worker?: AwsHandler } | undefined;
+  // Per secret: the services (one approver directory and its cache for both apps), and each app once used.
+  let current: { key: string; services: SlackAppServices; ingress?: AwsHandler; worker?: AwsHandler } | undefined;
   return async (event, context) => {
     ready ??= setup().catch((error: unknown) => {
       ready = undefined;
@@ -85,7 +86,7 @@ export function createSlackLambdaHandler(
     const s = await ready;
     const secrets = await s.loadSecrets();
     const key = JSON.stringify(secrets);
-    if (current?.key !== key) current = { key };
+    if (current?.key !== key) current = { key, services: s.services(secrets) };
     if (isDeferredSlackRequest(event)) {
       const request = event.rootkeyDeferredSlackRequest as AwsEvent;
       if (!hasValidSlackSignature(request, secrets.signingSecret)) {
@@ -93,14 +94,17 @@ export function createSlackLambdaHandler(
         s.logger?.error('Refused a deferred Slack request whose signature does not match the signing secret');
         return { statusCode: 401, body: '' };
       }
-      current.worker ??= receiverHandler(s, secrets, { verify: false });
+      current.worker ??= receiverHandler(s, secrets, current.services, { verify: false });
       const response = await current.worker(request, context);
       if (response.statusCode >= 500) {
         throw new Error(`The deferred Slack request failed with status ${response.statusCode}`);
       }
       return response;
     }
-    current.ingress ??= receiverHandler(s, secrets, { verify: true, ...(s.defer ? { defer: s.defer } : {}) });
+    current.ingress ??= receiverHandler(s, secrets, current.services, {
+      verify: true,
+      ...(s.defer ? { defer: s.defer } : {}),
+    });
     return current.ingress(event, context);
   };
 }
@@ -112,6 +116,7 @@ const LAMBDA_EVENT = 'rootkeyLambdaEvent';
 function receiverHandler(
   s: SlackLambdaSetup,
   secrets: SlackSecrets,
+  services: SlackAppServices,
   mode: { verify: boolean; defer?: DeferSlackRequest },
 ): AwsHandler {
   const receiver = new AwsLambdaReceiver({
@@ -126,7 +131,7 @@ function receiverHandler(
   const { app } = createBoltApp(receiver, {
     botToken: secrets.botToken,
     channel: s.settings.channel,
-    services: s.services(secrets),
+    services,
     ...(s.settings.slackApiUrl ? { slackApiUrl: s.settings.slackApiUrl } : {}),
     ...(s.settings.escalationMention ? { escalationMention: s.settings.escalationMention } : {}),
     ...(s.logger ? { logger: s.logger } : {}),
