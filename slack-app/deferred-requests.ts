@@ -1,15 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ACTION_IDS } from '../functions/adapters/slack/blocks/ids';
 import { PREVENTION_ACTION_ID } from '../functions/adapters/slack/blocks/prevention-message';
-import { slackSignature } from './slack-signature';
 
 /**
  * Ack first, work after, in Lambda. `AwsLambdaReceiver` answers API Gateway only once the listeners
  * are done, so a click that records a vote (DynamoDB, a signed evidence record, Step Functions,
  * Slack) would keep Slack waiting for all of it. Instead the function answers such a click at once
  * and hands the same signed request to itself, asynchronously (`InvocationType: Event`); that
- * second invocation runs the listeners as the first would have, and says what happened in Slack
+ * second invocation checks its signature again (Bolt, within Slack's five minutes: the function's
+ * maxEventAge is four) and runs the listeners as the first would have, and says what happened in Slack
  * (message updates, thread replies, ephemeral messages to the clicker), as they already do.
  *
  * The queued invocation never queues again (its Bolt app has no deferring middleware), so a chain is
@@ -77,30 +76,4 @@ export function lambdaSelfInvoker(client: LambdaClient, functionName: string): D
     // 202 Accepted is the only answer that means "queued" (the same API answers 200 synchronously).
     if (out.StatusCode !== 202) throw new Error(`Lambda did not queue the request (status ${out.StatusCode})`);
   };
-}
-
-/** A header of the request, whatever its case (API Gateway keeps the client's). */
-function headerOf(event: SlackHttpEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted) return value ?? undefined;
-  }
-  return undefined;
-}
-
-/**
- * Checks Slack's signature of a request again ({@link slackSignature}) without the
- * five-minute freshness window: the request was fresh when the first invocation verified it, and an
- * asynchronous invocation may be retried minutes later. Only this function may invoke itself, so
- * this is a second lock, not the first: nothing unsigned is ever run as a click.
- */
-export function hasValidSlackSignature(event: SlackHttpEvent, signingSecret: string): boolean {
-  const signature = headerOf(event, 'X-Slack-Signature');
-  const timestamp = headerOf(event, 'X-Slack-Request-Timestamp');
-  if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
-  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  const expected = slackSignature(signingSecret, timestamp, body);
-  const a = Buffer.from(signature);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

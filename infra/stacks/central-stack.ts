@@ -403,11 +403,12 @@ export class CentralStack extends Stack {
         },
       },
       // Ack first (slack-app/deferred-requests.ts): a vote is answered at once and run by an
-      // asynchronous invocation of this same function. Lambda retries a failed one twice; what still
-      // fails, or waits longer than an hour, lands in the dead-letter queue, whose depth alarms.
+      // asynchronous invocation of this same function, whose Bolt app checks Slack's signature again
+      // (five-minute window). Lambda retries a failed one twice; what still fails, or has waited four
+      // minutes, lands in the dead-letter queue, whose depth alarms.
       asyncInvocations: {
         deadLetterQueue: triggers.deadLetterQueue,
-        maxEventAge: Duration.hours(1),
+        maxEventAge: Duration.minutes(4),
         retryAttempts: 2,
       },
     });

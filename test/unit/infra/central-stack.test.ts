@@ -236,7 +236,7 @@ describe('least privilege', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: id },
       MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 3600,
+      MaximumEventAgeInSeconds: 240,
     });
     // Sending to the encrypted queue needs the data key as well.
     expect(actionsOf(statementsOfRole(template, roleId))).toEqual(
